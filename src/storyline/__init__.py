@@ -1,0 +1,8 @@
+"""storyline: one event, many outlets, one sourced brief."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("storyline")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"

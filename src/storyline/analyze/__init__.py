@@ -1,0 +1,144 @@
+"""Per-article analysis: sentences, entities, quotes, time expressions, numbers.
+
+``Analyzer`` runs spaCy in batches and the extractors over each ``Doc``. Long
+texts are cut into chunks at paragraph breaks so that a 5 MB article neither
+exceeds spaCy's length limit nor blows up memory; every span is shifted back to
+offsets into the full text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from storyline.analyze.entities import find_entities
+from storyline.analyze.nlp import load_nlp, model_version
+from storyline.analyze.numbers import find_numbers
+from storyline.analyze.quotes import find_quotes
+from storyline.analyze.timex import find_timexes
+from storyline.model import Analysis, Article, Token
+
+# Bump when an extractor's output changes, so stored analyses are redone.
+ANALYZER_VERSION = "1"
+
+CHUNK_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisInput:
+    id: str
+    text: str
+    published: datetime | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> "AnalysisInput":
+        return cls(article.id, article.text, article.published)
+
+
+def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Pieces of at most ``limit`` characters with their offsets, cut at the best break available."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = 0
+        for pattern in (r"\n\s*\n", r"\n", r"(?<=[.!?])\s+", r"\s+"):
+            ends = [m.end() for m in re.finditer(pattern, window)]
+            if ends and ends[-1] > limit // 2:
+                cut = ends[-1]
+                break
+        if cut == 0:
+            cut = limit
+        pieces.append((start, text[start : start + cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _shift(records: list, offset: int, fields: tuple[str, ...]) -> list:
+    if offset:
+        for r in records:
+            for f in fields:
+                value = getattr(r, f)
+                if value is not None:
+                    setattr(r, f, value + offset)
+    return records
+
+
+class Analyzer:
+    """Runs the analysis components over articles; one instance per process."""
+
+    def __init__(self, nlp: Language | None = None, n_process: int = 1, batch_size: int = 32):
+        self.nlp = nlp or load_nlp()
+        self.n_process = n_process
+        self.batch_size = batch_size
+        self.version = f"{ANALYZER_VERSION}+{model_version(self.nlp)}"
+
+    def analyze_doc(self, doc: Doc, article_id: str, published: datetime | None) -> Analysis:
+        """All extractors over one parsed text; offsets are relative to ``doc.text``."""
+        entities = find_entities(doc)
+        return Analysis(
+            article_id=article_id,
+            analyzer=self.version,
+            published=published,
+            sentences=[(s.start_char, s.end_char) for s in doc.sents],
+            entities=entities,
+            quotes=find_quotes(doc, entities),
+            timexes=find_timexes(doc, published),
+            numbers=find_numbers(doc, entities),
+            tokens=[
+                Token(t.idx, t.idx + len(t.text), t.lemma_.lower(), t.pos_, t.is_stop)
+                for t in doc
+                if not t.is_space
+            ],
+        )
+
+    def pipe(self, items: Iterable[AnalysisInput | Article]) -> Iterator[Analysis]:
+        """Analyses in input order."""
+
+        def pieces() -> Iterator[tuple[str, tuple[AnalysisInput, int, int, int]]]:
+            for item in items:
+                inp = AnalysisInput.of(item) if isinstance(item, Article) else item
+                chunks = chunk_text(inp.text)
+                for i, (offset, piece) in enumerate(chunks):
+                    yield piece, (inp, offset, i, len(chunks))
+
+        parts: list[Analysis] = []
+        for doc, (inp, offset, index, count) in self.nlp.pipe(
+            pieces(), as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
+        ):
+            parts.append(self._shifted(self.analyze_doc(doc, inp.id, inp.published), offset))
+            if index == count - 1:
+                yield _merge(parts)
+                parts = []
+
+    def analyze(self, item: AnalysisInput | Article) -> Analysis:
+        return next(self.pipe([item]))
+
+    @staticmethod
+    def _shifted(a: Analysis, offset: int) -> Analysis:
+        if offset:
+            a.sentences = [(s + offset, e + offset) for s, e in a.sentences]
+            _shift(a.entities, offset, ("start", "end"))
+            _shift(a.quotes, offset, ("start", "end", "speaker_start", "speaker_end", "cue_start", "cue_end"))
+            _shift(a.timexes, offset, ("start", "end"))
+            _shift(a.numbers, offset, ("start", "end"))
+            _shift(a.tokens, offset, ("start", "end"))
+        return a
+
+
+def _merge(parts: list[Analysis]) -> Analysis:
+    first = parts[0]
+    for p in parts[1:]:
+        first.sentences += p.sentences
+        first.entities += p.entities
+        first.quotes += p.quotes
+        first.timexes += p.timexes
+        first.numbers += p.numbers
+        first.tokens += p.tokens
+    return first

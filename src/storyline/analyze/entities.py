@@ -1,0 +1,161 @@
+"""Named entities with in-document alias merging.
+
+Every mention gets a ``canonical`` name shared by all mentions of the same
+thing in the article: "Ana Ruiz", "Ruiz" and "Ms. Ruiz" become "Ana Ruiz";
+"Federal Bureau of Investigation" and "FBI" become the long form; "Acme Corp."
+and "Acme" become "Acme Corp.". A short form is merged only when exactly one
+longer name in the article fits it, so two people sharing a surname keep
+their surname mentions unmerged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from storyline.model import Entity
+
+MALE_TITLES = frozenset("mr sir lord king prince father brother".split())
+FEMALE_TITLES = frozenset("mrs ms miss madam dame lady queen princess sister".split())
+TITLES = MALE_TITLES | FEMALE_TITLES | frozenset(
+    """
+    dr prof professor president vice sen senator rep representative gov governor mayor
+    gen general lt col colonel maj major capt captain sgt cmdr adm admiral judge justice
+    rev reverend rabbi imam pope sheikh minister prime secretary chancellor chairman
+    chairwoman chair ceo director attorney ambassador speaker leader candidate
+    former late the
+    """.split()
+)
+NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
+ORG_SUFFIXES = frozenset("inc corp co ltd llc plc group company corporation".split())
+# Words left out of an acronym: "Department of Justice" -> DOJ.
+ACRONYM_SKIP = frozenset("of the and for on in at to &".split())
+# Labels spaCy sometimes gives a surname; other labels (GPE, LOC) may be real places.
+RELABEL_AS_PERSON = frozenset("ORG NORP PRODUCT WORK_OF_ART FAC".split())
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+_TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Mr|Sir|Lady|Lord|Dame)\.?\s+$")
+
+
+def _words(text: str) -> list[str]:
+    return _POSSESSIVE.sub("", text.strip()).split()
+
+
+def _key(word: str) -> str:
+    return word.lower().rstrip(".,")
+
+
+def name_words(text: str) -> list[str]:
+    """A person's name without titles, possessive or Jr.: "Dr. Ana M. Ruiz Jr.'s" -> [Ana, M., Ruiz]."""
+    words = _words(text)
+    while len(words) > 1 and _key(words[0]) in TITLES:
+        words = words[1:]
+    while len(words) > 1 and _key(words[-1]) in NAME_SUFFIXES:
+        words = words[:-1]
+    return words
+
+
+def org_words(text: str) -> list[str]:
+    words = _words(text)
+    if len(words) > 1 and _key(words[0]) == "the":
+        words = words[1:]
+    while len(words) > 1 and _key(words[-1]) in ORG_SUFFIXES:
+        words = words[:-1]
+    return [w.rstrip(",") for w in words]
+
+
+def title_gender(text: str, before: str) -> str | None:
+    """'m' or 'f' from a title in the mention or just before it ("Ms. Ruiz"), else None."""
+    m = _TITLE_BEFORE.search(before)
+    first = m.group(1) if m else (text.split()[0] if text.split() else "")
+    key = _key(first)
+    if key in MALE_TITLES:
+        return "m"
+    if key in FEMALE_TITLES:
+        return "f"
+    return None
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w and w.lower() not in ACRONYM_SKIP and w[0].isupper()).upper()
+
+
+def _is_acronym(text: str) -> bool:
+    bare = text.replace(".", "")
+    return 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper()
+
+
+class _Names:
+    """Full names seen in the article, looked up by the words a short form keeps."""
+
+    def __init__(self) -> None:
+        self.by_last: dict[str, set[str]] = {}
+        self.by_first: dict[str, set[str]] = {}
+        self.by_full: dict[tuple[str, str], str] = {}
+
+    def add(self, words: list[str]) -> None:
+        full = (_key(words[0]), _key(words[-1]))
+        canonical = self.by_full.setdefault(full, " ".join(words))
+        self.by_last.setdefault(full[1], set()).add(canonical)
+        self.by_first.setdefault(full[0], set()).add(canonical)
+
+    def resolve(self, words: list[str]) -> str | None:
+        if len(words) > 1:
+            return self.by_full.get((_key(words[0]), _key(words[-1])))
+        key = _key(words[0])
+        for table in (self.by_last, self.by_first):
+            found = table.get(key, set())
+            if len(found) == 1:
+                return next(iter(found))
+            if found:
+                return None  # two people share the name: leave it alone
+        return None
+
+
+def _person_names(doc: Doc) -> _Names:
+    names = _Names()
+    for e in doc.ents:
+        if e.label_ == "PERSON":
+            words = name_words(e.text)
+            if len(words) > 1:
+                names.add(words)
+    return names
+
+
+def _org_long_forms(doc: Doc) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """ORG canonical names by their normalised words, and by acronym."""
+    by_words: dict[str, str] = {}
+    by_acronym: dict[str, set[str]] = {}
+    for e in doc.ents:
+        if e.label_ != "ORG" or _is_acronym(e.text):
+            continue
+        words = org_words(e.text)
+        canonical = by_words.setdefault(" ".join(words).lower(), " ".join(words))
+        if len(words) > 1:
+            by_acronym.setdefault(_acronym(words), set()).add(canonical)
+    return by_words, by_acronym
+
+
+def find_entities(doc: Doc) -> list[Entity]:
+    people = _person_names(doc)
+    orgs, acronyms = _org_long_forms(doc)
+    entities = []
+    for e in doc.ents:
+        label, canonical = e.label_, None
+        if label == "PERSON" or (label in RELABEL_AS_PERSON and len(e) == 1):
+            canonical = people.resolve(name_words(e.text))
+            if canonical is not None:
+                label = "PERSON"
+            elif e.label_ == "PERSON":
+                canonical = " ".join(name_words(e.text))
+        if canonical is None and label == "ORG":
+            if _is_acronym(e.text):
+                long_forms = acronyms.get(e.text.replace(".", "").upper(), set())
+                canonical = next(iter(long_forms)) if len(long_forms) == 1 else e.text
+            else:
+                canonical = orgs.get(" ".join(org_words(e.text)).lower())
+        if canonical is None:
+            canonical = " ".join(org_words(e.text))
+        entities.append(Entity(e.text, label, e.start_char, e.end_char, canonical))
+    return entities

@@ -1,0 +1,461 @@
+"""Direct quotations with speaker and cue.
+
+Marks are paired in one left-to-right scan over the text, so the cost is linear
+in its length whatever the marks look like:
+
+- curly marks open or close by their shape; a straight ``"`` by its neighbours;
+- single quotes inside double quotes are part of the quoted words; single
+  quotes serve as quote marks only in paragraphs without double marks;
+- a quote that runs over several paragraphs, each reopening the mark and only
+  the last closing it, is one ``Quote``: ``start``/``end`` run from after the
+  first opening mark to before the closing one, and ``text`` is the
+  paragraphs' words joined by a space, without the reopening marks;
+- a quote interrupted by its cue (“We will,” she said, “win.”) gives one
+  ``Quote`` per pair of marks, each with the same speaker and cue; ``text`` is
+  then exactly ``doc.text[start:end]``;
+- a mark that never closes within its paragraph is dropped and the scan goes on.
+
+The speaker comes from the parse: the reporting verb that governs the quoted
+words, else one right after or before them, else the sentence before a quote
+that opens its paragraph, else the speaker of the quote in the paragraph before
+(a bare quote paragraph continuing someone's remarks).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from storyline.analyze.cues import ACCORDING, REPORTING_VERBS, STATEMENT_NOUNS, STATEMENT_VERBS
+from storyline.analyze.entities import title_gender
+from storyline.model import Entity, Quote
+
+OPEN, CLOSE, EITHER = 1, 2, 3
+_DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
+_SINGLE_OPEN = re.compile(r"(?<!\w)['‘](?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])['’](?!\w)")
+_OPENS_AFTER = "([{—–-/"
+_CLOSES_BEFORE = ".,;:!?)]}—–-"
+
+# How far (in tokens) to look around a quote for its cue when the parse does not link them.
+NEAR_TOKENS = 8
+# How many heads up from the quoted words to look for the governing verb.
+MAX_HEAD_STEPS = 6
+# How far back a lead-in sentence ("He added:") is read.
+LEAD_IN_TOKENS = 40
+# How far back (in characters) a pronoun may find its person.
+PRONOUN_REACH = 3000
+
+MALE_PRONOUNS = frozenset("he him his".split())
+FEMALE_PRONOUNS = frozenset("she her hers".split())
+RELATIVE_PRONOUNS = frozenset("who that which".split())
+SPEAKER_LABELS = frozenset("PERSON ORG GPE NORP".split())
+
+
+@dataclass(slots=True)
+class _Marked:
+    """A quoted stretch: its content pieces (one per paragraph) and the marks' span."""
+
+    pieces: list[tuple[int, int]]
+    open_at: int  # offset of the opening mark
+    close_at: int  # offset of the closing mark
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+
+# ---------------------------------------------------------------- pairing marks
+
+
+def _direction(text: str, i: int) -> int:
+    ch = text[i]
+    if ch in "“„«":
+        return OPEN
+    if ch in "”»":
+        return CLOSE
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if (before.isspace() or before in _OPENS_AFTER) and not after.isspace():
+        return OPEN
+    if (after.isspace() or after in _CLOSES_BEFORE) and not before.isspace():
+        return CLOSE
+    return EITHER
+
+
+def _paragraph_breaks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the whitespace between paragraphs: blank lines when the text has them, else newlines."""
+    pattern = r"\n[ \t\r\f\v]*\n\s*" if "\n\n" in text or "\n\r\n" in text else r"\n\s*"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+
+
+def _rstrip_at(text: str, end: int, floor: int) -> int:
+    while end > floor and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _pair_double(text: str, breaks: list[tuple[int, int]]) -> list[_Marked]:
+    break_starts = [b[0] for b in breaks]
+    found: list[_Marked] = []
+    pieces: list[tuple[int, int]] | None = None
+    open_at = piece_start = 0
+    for m in _DOUBLE_MARKS.finditer(text):
+        i = m.start()
+        direction = _direction(text, i)
+        if pieces is not None:
+            k = bisect_left(break_starts, piece_start)
+            crosses = k < len(breaks) and breaks[k][0] < i
+            if crosses and direction != CLOSE and breaks[k][1] == i:
+                # The next paragraph reopens the quote: it goes on.
+                pieces.append((piece_start, _rstrip_at(text, breaks[k][0], piece_start)))
+                piece_start = i + 1
+                continue
+            if not crosses and direction != OPEN:
+                if i > piece_start:
+                    pieces.append((piece_start, i))
+                    found.append(_Marked(pieces, open_at, i))
+                pieces = None
+                continue
+            pieces = None  # never closed: drop it and read this mark afresh
+        if direction != CLOSE:
+            pieces, open_at, piece_start = [], i, i + 1
+    return found
+
+
+def _pair_single(text: str, lo: int, hi: int) -> list[_Marked]:
+    """Single-quoted stretches in text[lo:hi], a paragraph with no double marks."""
+    found = []
+    pos = lo
+    while True:
+        o = _SINGLE_OPEN.search(text, pos, hi)
+        if o is None:
+            return found
+        c = _SINGLE_CLOSE.search(text, o.end(), hi)
+        if c is None:
+            return found
+        found.append(_Marked([(o.end(), c.start())], o.start(), c.start()))
+        pos = c.end()
+
+
+def quoted_stretches(text: str) -> list[_Marked]:
+    """Every quoted stretch in reading order."""
+    breaks = _paragraph_breaks(text)
+    found = _pair_double(text, breaks)
+    bounds = [0] + [e for _, e in breaks] + [len(text)]
+    starts = [b[0] for b in breaks] + [len(text)]
+    for lo, hi in zip(bounds, starts):
+        if ("'" in text[lo:hi] or "‘" in text[lo:hi]) and not _DOUBLE_MARKS.search(text, lo, hi):
+            found.extend(_pair_single(text, lo, hi))
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+# ---------------------------------------------------------------- the parse around a quote
+
+
+@dataclass
+class _Context:
+    doc: Doc
+    entities: list[Entity]
+    quotes: list[_Marked]
+    token_starts: list[int] = field(default_factory=list)
+    sent_starts: list[int] = field(default_factory=list)  # token index of each sentence start
+    quote_starts: list[int] = field(default_factory=list)
+    entity_starts: list[int] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
+    paragraph_starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, doc: Doc, entities: list[Entity], quotes: list[_Marked]) -> "_Context":
+        ctx = cls(doc, sorted(entities, key=lambda e: e.start), quotes)
+        ctx.token_starts = [t.idx for t in doc]
+        ctx.sent_starts = [s.start for s in doc.sents]
+        ctx.quote_starts = [q.open_at for q in quotes]
+        ctx.entity_starts = [e.start for e in ctx.entities]
+        ctx.paragraph_starts = [0] + [e for _, e in _paragraph_breaks(doc.text)]
+        text = doc.text
+        for e in ctx.entities:
+            if e.label == "PERSON":
+                gender = title_gender(e.text, text[max(0, e.start - 8) : e.start])
+                if gender:
+                    ctx.genders.setdefault(e.canonical, gender)
+        return ctx
+
+    def token_at(self, char: int) -> int:
+        """Index of the token containing (or starting after) a character offset."""
+        return max(0, bisect_right(self.token_starts, char) - 1)
+
+    def sentence_of(self, token_i: int) -> tuple[int, int]:
+        k = bisect_right(self.sent_starts, token_i) - 1
+        end = self.sent_starts[k + 1] if k + 1 < len(self.sent_starts) else len(self.doc)
+        return self.sent_starts[k], end
+
+    def paragraph_start(self, char: int) -> int:
+        return self.paragraph_starts[bisect_right(self.paragraph_starts, char) - 1]
+
+    def in_quote(self, char: int) -> bool:
+        k = bisect_right(self.quote_starts, char) - 1
+        return k >= 0 and self.quotes[k].open_at <= char <= self.quotes[k].close_at
+
+    def entity_at(self, start: int, end: int) -> Entity | None:
+        k = bisect_right(self.entity_starts, start) - 1
+        if k >= 0 and self.entities[k].end > start and self.entities[k].start < end:
+            return self.entities[k]
+        return None
+
+
+def _is_cue(t: Token) -> bool:
+    return t.lemma_.lower() in REPORTING_VERBS and t.pos_ in ("VERB", "AUX")
+
+
+def _governing_cue(ctx: _Context, q: _Marked) -> Token | None:
+    """The reporting verb the quoted words hang from in the parse."""
+    doc = ctx.doc
+    first, last = ctx.token_at(q.start), ctx.token_at(max(q.start, q.end - 1))
+    best: tuple[int, int, Token] | None = None
+    for t in doc[first : last + 1]:
+        if t.is_punct or t.is_space:
+            continue  # punctuation hangs anywhere
+        head, steps = t, 0
+        while steps < MAX_HEAD_STEPS and head.head.i != head.i:
+            head, steps = head.head, steps + 1
+            if q.start <= head.idx < q.end:
+                continue
+            if _is_cue(head) or (head.lower_ == ACCORDING):
+                rank = (steps, abs(head.i - t.i))
+                if best is None or rank < best[:2]:
+                    best = (*rank, head)
+                break
+        if best is not None and best[0] == 1:
+            break
+    return best[2] if best else None
+
+
+def _nearby_cue(ctx: _Context, q: _Marked) -> Token | None:
+    """A reporting verb just after the closing mark, else just before the opening one, in the same paragraph."""
+    doc = ctx.doc
+    para_lo = ctx.paragraph_start(q.open_at)
+    after = ctx.token_at(q.close_at) + 1
+    for t in doc[after : min(len(doc), after + NEAR_TOKENS)]:
+        if ctx.in_quote(t.idx) or ctx.paragraph_start(t.idx) != para_lo:
+            break
+        if _is_cue(t) or t.lower_ == ACCORDING:
+            return t
+    before = ctx.token_at(q.open_at)
+    for t in reversed(doc[max(0, before - NEAR_TOKENS) : before]):
+        if t.idx < para_lo or ctx.in_quote(t.idx):
+            break
+        if _is_cue(t) or t.lower_ == ACCORDING:
+            return t
+    return None
+
+
+def _lead_in_cue(ctx: _Context, q: _Marked) -> Token | None:
+    """For a quote that opens its paragraph or follows a colon: the last reporting verb of the sentence before."""
+    text = ctx.doc.text
+    para_lo = ctx.paragraph_start(q.open_at)
+    lead = text[para_lo : q.open_at].rstrip()
+    if lead and not lead.endswith(":"):
+        return None
+    mark = ctx.token_at(q.open_at)
+    before = mark - 1 if lead else ctx.token_at(max(0, para_lo - 1))
+    while before >= 0 and ctx.doc[before].is_space:
+        before -= 1
+    if before < 0:
+        return None
+    lo, _ = ctx.sentence_of(before)
+    for t in reversed(ctx.doc[max(lo, before - LEAD_IN_TOKENS) : before + 1]):
+        if ctx.in_quote(t.idx):
+            break
+        if _is_cue(t) or t.lower_ == ACCORDING:
+            return t
+    return None
+
+
+# ---------------------------------------------------------------- speakers
+
+
+def _subject(cue: Token) -> Token | None:
+    if cue.lower_ == ACCORDING:
+        for prep in cue.children:
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    return obj
+        return None
+    verb = cue
+    for _ in range(3):
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                if c.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return verb.head
+                return c
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head
+        elif verb.dep_ == "relcl":
+            return verb.head
+        else:
+            break
+    return None
+
+
+def _statement_author(noun: Token) -> Token | None:
+    """"a statement from X", "X's statement": X."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
+
+
+def _phrase_span(ctx: _Context, head: Token) -> tuple[int, int]:
+    entity = ctx.entity_at(head.idx, head.idx + len(head))
+    if entity is not None:
+        return entity.start, entity.end
+    start = head.idx
+    for t in reversed(ctx.doc[head.left_edge.i : head.i]):
+        if ctx.in_quote(t.idx) or t.is_punct:
+            break
+        start = t.idx
+    return start, head.idx + len(head)
+
+
+def _resolve(ctx: _Context, head: Token, span: tuple[int, int]) -> str | None:
+    entity = ctx.entity_at(*span)
+    if entity is not None and entity.label in SPEAKER_LABELS:
+        return entity.canonical
+    word = head.lower_
+    if word in MALE_PRONOUNS or word in FEMALE_PRONOUNS:
+        return _person_before(ctx, span[0], "m" if word in MALE_PRONOUNS else "f")
+    if head.pos_ == "PRON":
+        return None
+    return ctx.doc.text[span[0] : span[1]]
+
+
+def _person_before(ctx: _Context, char: int, gender: str) -> str | None:
+    """The nearest person mentioned before ``char`` outside quotes whose known gender does not clash."""
+    k = bisect_left(ctx.entity_starts, char) - 1
+    while k >= 0 and ctx.entities[k].start > char - PRONOUN_REACH:
+        e = ctx.entities[k]
+        if e.label == "PERSON" and not ctx.in_quote(e.start) and ctx.genders.get(e.canonical, gender) == gender:
+            return e.canonical
+        k -= 1
+    return None
+
+
+@dataclass(slots=True)
+class _Attribution:
+    speaker: str | None
+    speaker_span: tuple[int, int] | None
+    cue: Token | None
+
+
+def _attribute(ctx: _Context, cue: Token) -> _Attribution:
+    head = _subject(cue)
+    if head is None:
+        return _Attribution(None, None, cue)
+    if head.lemma_.lower() in STATEMENT_NOUNS and cue.lemma_.lower() in STATEMENT_VERBS:
+        head = _statement_author(head) or head
+    span = _phrase_span(ctx, head)
+    return _Attribution(_resolve(ctx, head, span), span, cue)
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def _is_partial(ctx: _Context, q: _Marked, cue: Token | None) -> bool:
+    """A fragment woven into the sentence rather than a whole utterance."""
+    text = ctx.doc.text
+    first_word = text[q.start : q.start + 1]
+    lead = text[ctx.paragraph_start(q.open_at) : q.open_at].rstrip()
+    if not lead or lead[-1] in ":.!?\"”":
+        return False
+    if not first_word.isupper():
+        return True
+    return not (lead[-1] == "," or (cue is not None and cue.idx + len(cue) == len(lead) + ctx.paragraph_start(q.open_at)))
+
+
+def _continues(ctx: _Context, prev: _Marked | None, q: _Marked) -> bool:
+    """Whether ``q`` resumes ``prev`` after its cue: “We will,” she said, “win.”"""
+    if prev is None or ctx.paragraph_start(prev.open_at) != ctx.paragraph_start(q.open_at):
+        return False
+    text = ctx.doc.text
+    between = text[prev.close_at + 1 : q.open_at].strip()
+    broken_off = text[prev.start : prev.end].rstrip().endswith(",") or between.startswith(",")
+    return broken_off and len(between) < 120 and between.endswith((",", ":")) and "." not in between
+
+
+def _quote_text(text: str, q: _Marked) -> str:
+    return " ".join(text[s:e] for s, e in q.pieces)
+
+
+def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
+    stretches = quoted_stretches(doc.text)
+    if not stretches:
+        return []
+    ctx = _Context.of(doc, entities, stretches)
+    quotes: list[Quote] = []
+    previous: tuple[_Marked, _Attribution, bool] | None = None
+    for q in stretches:
+        if not doc.text[q.start : q.end].strip():
+            continue
+        if previous is not None and _continues(ctx, previous[0], q):
+            _, who, partial = previous
+        else:
+            who, partial = _attribution_of(ctx, q, previous)
+        previous = (q, who, partial)
+        quotes.append(_record(doc.text, q, who, partial))
+    return quotes
+
+
+def _attribution_of(
+    ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None
+) -> tuple[_Attribution, bool]:
+    """Who said ``q`` and whether it is a fragment; a bare quote paragraph goes to the speaker before."""
+    cue = _governing_cue(ctx, q) or _nearby_cue(ctx, q) or _lead_in_cue(ctx, q)
+    partial = _is_partial(ctx, q, cue)
+    if cue is not None:
+        return _attribute(ctx, cue), partial
+    if previous is not None and _opens_paragraph(ctx, q) and _adjacent_paragraphs(ctx, previous[0], q):
+        return previous[1], partial
+    return _Attribution(None, None, None), partial
+
+
+def _opens_paragraph(ctx: _Context, q: _Marked) -> bool:
+    return not ctx.doc.text[ctx.paragraph_start(q.open_at) : q.open_at].strip()
+
+
+def _adjacent_paragraphs(ctx: _Context, prev: _Marked, q: _Marked) -> bool:
+    k = bisect_right(ctx.paragraph_starts, q.open_at) - 1
+    return k > 0 and prev.open_at >= ctx.paragraph_starts[k - 1]
+
+
+def _record(text: str, q: _Marked, who: _Attribution, partial: bool) -> Quote:
+    cue = who.cue
+    cue_span = (cue.idx, cue.idx + len(cue)) if cue is not None else (None, None)
+    if cue is not None and cue.lower_ == ACCORDING and cue.i + 1 < len(cue.doc):
+        nxt = cue.doc[cue.i + 1]
+        cue_span = (cue.idx, nxt.idx + len(nxt))
+    speaker_span = who.speaker_span or (None, None)
+    return Quote(
+        text=_quote_text(text, q),
+        start=q.start,
+        end=q.end,
+        speaker=who.speaker,
+        speaker_start=speaker_span[0],
+        speaker_end=speaker_span[1],
+        cue=text[cue_span[0] : cue_span[1]] if cue_span[0] is not None else None,
+        cue_start=cue_span[0],
+        cue_end=cue_span[1],
+        partial=partial,
+    )

@@ -1,0 +1,98 @@
+"""Time expressions normalised to TIMEX3 values against the publication date.
+
+Recognition and normalisation are the rules in ``timex_rules`` (one regex pass
+over the text); spaCy's parse only supplies the tense of the clause, so that
+"will open in April" points forward and "opened in April" back.
+``normalise`` is re-exported for callers that hold an expression and an anchor.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from spacy.tokens import Doc, Token
+
+from storyline.analyze.timex_rules import FUTURE, PAST, PRESENT, Normalised, apply, normalise, scan
+from storyline.model import Timex
+
+__all__ = ["find_timexes", "normalise", "Normalised", "clause_tense", "PAST", "PRESENT", "FUTURE"]
+
+FUTURE_AUX = {"will", "'ll", "ll", "wo", "shall"}
+# "is expected to open in April", "plans to open in April", "is going to open in April".
+FUTURE_GOVERNORS = {"go", "expect", "plan", "schedule", "intend", "aim", "due", "set", "hope", "prepare"}
+PAST_TAGS = {"VBD", "VBN"}
+PRESENT_TAGS = {"VBZ", "VBP", "VBG"}
+MAX_CLIMB = 6  # head links followed from the expression to its verb
+_YEAR_SHIFT = re.compile(r"(?:a|one)\s+year[\s-](?:ago|earlier|before)|year[\s-](?:earlier|ago)", re.I)
+_QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
+REFERENCE_WINDOW = 400  # characters back to look for the quarter a "year earlier" refers to
+
+
+def find_timexes(doc: Doc, published: datetime | None) -> list[Timex]:
+    """The time expressions in ``doc`` with TIMEX3 values relative to ``published``."""
+    anchor = published.date() if published is not None else None
+    text = doc.text
+    found: list[Timex] = []
+    for match in scan(text):
+        expression = text[match.start : match.end]
+        result = apply(match.rule, expression, anchor, clause_tense(doc, match.start, match.end))
+        if result is None:
+            continue
+        value = _year_shift_of_quarter(expression, result.value, found, match.start)
+        found.append(
+            Timex(expression, match.start, match.end, result.type, value, result.anchored, result.resolved)
+        )
+    return found
+
+
+def _year_shift_of_quarter(expression: str, value: str | None, before: list[Timex], start: int) -> str | None:
+    """'a year earlier' right after a quarter means that quarter a year before (results news)."""
+    if value is None or not _YEAR_SHIFT.fullmatch(expression) or not before:
+        return value
+    previous = before[-1]
+    quarter = _QUARTER_VALUE.fullmatch(previous.value or "")
+    if quarter is None or start - previous.end > REFERENCE_WINDOW:
+        return value
+    return f"{int(quarter[1]) - 1}-Q{quarter[2]}"
+
+
+def clause_tense(doc: Doc, start: int, end: int) -> str | None:
+    """PAST, PRESENT or FUTURE from the verb governing the characters start..end; None if unknown."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    verb = _governing_verb(span.root)
+    if verb is None:
+        return None
+    if _is_future(verb):
+        return FUTURE
+    if verb.tag_ in PAST_TAGS:
+        return PAST
+    if verb.tag_ in PRESENT_TAGS:
+        return PRESENT
+    return None
+
+
+def _governing_verb(token: Token) -> Token | None:
+    for _ in range(MAX_CLIMB):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def _is_future(verb: Token) -> bool:
+    """'will open', "'ll open", 'is expected to open', 'will try to open' (a few 'to' links up)."""
+    for _ in range(MAX_CLIMB):
+        auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+        if any(a in FUTURE_AUX for a in auxiliaries):
+            return True
+        if "to" not in auxiliaries or verb.head is verb:
+            return False
+        verb = verb.head
+        if verb.lemma_ in FUTURE_GOVERNORS:
+            return True
+    return False

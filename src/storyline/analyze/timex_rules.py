@@ -1,0 +1,553 @@
+"""Rule-based recognition and TIMEX3 normalisation of English time expressions, without spaCy.
+
+Each rule is a regular expression plus a function that turns its match into a
+TIMEX3 type and value given an anchor date (the publication date) and the tense
+of the clause. All rules are joined into one regex, so recognition is a single
+left-to-right pass; at a given position the first rule in ``RULES`` that matches
+wins, so longer and more specific rules come first. ``normalise`` runs the same
+rules over one given expression (the timeline calls it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable, Iterator
+
+PAST, PRESENT, FUTURE = "past", "present", "future"
+
+# ---------------------------------------------------------------- lexicon
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+UNITS = {
+    "second": "S", "sec": "S", "minute": "MIN", "min": "MIN", "hour": "H", "hr": "H", "day": "D",
+    "night": "D", "week": "W", "fortnight": "2W", "month": "M", "quarter": "Q", "year": "Y",
+    "decade": "E", "century": "C", "centurie": "C", "millennium": "L", "millennia": "L",
+}  # fmt: skip
+SMALL_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a hundred": 100, "one hundred": 100, "thousand": 1000, "a thousand": 1000,
+    "a couple of": 2, "a couple": 2, "couple of": 2, "a dozen": 12, "dozen": 12, "half a": 0.5,
+}  # fmt: skip
+VAGUE_QUANTITIES = ("a few", "few", "several", "many", "some", "a number of", "recent", "coming", "the past few",
+                    "the last few", "the next few", "the past several", "the next several", "the last several")  # fmt: skip
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+APPROX = r"(?:about|around|nearly|almost|approximately|roughly|more\s+than|less\s+than|fewer\s+than|at\s+least|up\s+to|no\s+more\s+than|some)"
+
+
+def _alt(words: object) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))  # type: ignore[union-attr]
+
+
+_NUMWORD = _alt(w for w in SMALL_NUMBERS if " " not in w and w not in ("a", "an"))
+NUMBER = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s+1/2)?"
+    rf"|(?:{_NUMWORD})(?:[\s-](?:{_NUMWORD}))?(?:\s+and\s+a\s+half)?"
+    rf"|{_alt(w for w in SMALL_NUMBERS if ' ' in w)}|an?(?:\s+half)?"
+)
+QUANTITY = rf"(?:{NUMBER}|{_alt(VAGUE_QUANTITIES)})"
+UNIT = r"(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni(?:um|a))"
+UNIT_SG = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century)"
+MONTH = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
+YEAR = r"(?:1[6-9]\d\d|20\d\d)(?![\d%]|\s*%|,\d)"
+SEASON = r"(?:spring|summer|fall|autumn|winter)"
+PART = r"(?:morning|afternoon|evening|night)"
+CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\d{1,2}:\d\d(?!\d)|noon|midnight)(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?"
+RELDAY = r"(?:today|yesterday|tomorrow|tonight)"
+EDGE = r"(?:(?:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|the\s+(?:first|second)\s+half\s+of)\s+|mid-\s*)"
+REL = r"(?:this|last|next|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+current|the\s+same|current|coming|past|previous|earlier\s+this|later\s+this|the\s+following|that)"
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A TIMEX3 type and value; ``anchored``: computed from the anchor date."""
+
+    type: str
+    value: str | None
+    anchored: bool = False
+    resolved: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    anchor: date | None
+    tense: str | None  # PAST, PRESENT, FUTURE or None when unknown
+
+
+# ---------------------------------------------------------------- value helpers
+
+
+def number(text: str) -> float | None:
+    """'20' -> 20, 'twenty-four' -> 24, '2 1/2' -> 2.5, 'a few' -> None (vague)."""
+    t = re.sub(r"\s+", " ", text.lower().strip()).replace(",", "")
+    half = 0.5 if t.endswith((" 1/2", " and a half")) or t == "half a" else 0.0
+    t = re.sub(r"( 1/2| and a half)$", "", t)
+    if t == "half a" or t == "a half" or t == "an half":
+        return 0.5
+    if re.fullmatch(r"\d+(\.\d+)?", t):
+        return float(t) + half
+    if t in SMALL_NUMBERS:
+        return SMALL_NUMBERS[t] + half
+    parts = re.split(r"[\s-]", t)
+    if len(parts) == 2 and all(p in SMALL_NUMBERS for p in parts):
+        a, b = SMALL_NUMBERS[parts[0]], SMALL_NUMBERS[parts[1]]
+        return (a * b if b >= 100 else a + b) + half
+    return None
+
+
+def unit_code(text: str) -> str:
+    t = text.lower().rstrip("s")
+    t = "century" if t.startswith("centur") else t
+    t = "millennium" if t.startswith("millenni") else t
+    return UNITS.get(t, "X")
+
+
+def duration(n: float | None, unit: str) -> str:
+    """ISO 8601 / TIMEX3 duration: P20W, PT3H, PXY for a vague count."""
+    time_unit = unit in ("H", "MIN", "S")
+    letter = "M" if unit == "MIN" else unit
+    if unit == "2W":
+        letter, n = "W", None if n is None else n * 2
+    if n is None:
+        count = "X"
+    elif n == int(n):
+        count = str(int(n))
+    elif letter in ("Y", "H", "D") and (n * 12 if letter == "Y" else n * 60 if letter == "H" else n * 24) % 1 == 0:
+        # 2.5 years -> P2Y6M, 1.5 hours -> PT1H30M
+        small = {"Y": ("M", 12), "H": ("M", 60), "D": ("H", 24)}[letter]
+        whole, rest = int(n), int(round((n - int(n)) * small[1]))
+        if letter == "D":
+            return f"P{whole}DT{rest}H" if whole else f"PT{rest}H"
+        return f"P{'T' if time_unit else ''}{whole}{letter}{rest}{small[0]}"
+    else:
+        count = f"{n:g}"
+    return f"P{'T' if time_unit else ''}{count}{letter}"
+
+
+def month_of(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def shift_months(d: date, months: int) -> tuple[int, int]:
+    index = d.year * 12 + d.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def iso_week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def quarter_of(d: date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def add_quarters(year: int, q: int, n: int) -> tuple[int, int]:
+    index = year * 4 + q - 1 + n
+    return index // 4, index % 4 + 1
+
+
+def year_for(month: int, day: int | None, ctx: Context) -> int:
+    """The year of a month (and day) named without one: the last such before the anchor, or the next if future."""
+    assert ctx.anchor is not None
+    a = ctx.anchor
+    here = (month, day or 0)
+    now = (a.month, a.day if day else 0)
+    if ctx.tense == FUTURE:
+        return a.year if here >= now else a.year + 1
+    return a.year if here <= now else a.year - 1
+
+
+def weekday_date(weekday: int, ctx: Context, direction: str | None = None) -> date:
+    """The date of a weekday named alone: most recent (today included) unless future."""
+    assert ctx.anchor is not None
+    a = ctx.anchor
+    diff = weekday - a.isoweekday()
+    if (direction or ctx.tense) == FUTURE:
+        return a + timedelta(days=diff % 7 or 7)
+    return a - timedelta(days=(-diff) % 7)
+
+
+def shifted(ctx: Context, n: float | None, unit: str, sign: int) -> str | None:
+    """The anchor moved by n units, at that unit's granularity ('a year ago' -> 2020)."""
+    a = ctx.anchor
+    if a is None:
+        return None
+    if n is None:
+        return {-1: "PAST_REF", 1: "FUTURE_REF"}[sign]
+    if n != int(n):
+        return {-1: "PAST_REF", 1: "FUTURE_REF"}[sign]
+    k = int(n) * sign
+    if unit in ("D", "H", "MIN", "S"):
+        return (a + timedelta(days=k)).isoformat() if unit == "D" else a.isoformat()
+    if unit in ("W", "2W"):
+        return iso_week(a + timedelta(weeks=k * (2 if unit == "2W" else 1)))
+    if unit == "M":
+        y, m = shift_months(a, k)
+        return f"{y}-{m:02d}"
+    if unit == "Q":
+        y, q = add_quarters(a.year, quarter_of(a), k)
+        return f"{y}-Q{q}"
+    if unit == "Y":
+        return str(a.year + k)
+    if unit == "E":
+        return str(a.year + 10 * k)[:3]
+    if unit == "C":
+        return str(a.year + 100 * k)[:2]
+    return None
+
+
+def relative_unit(rel: str, unit: str, ctx: Context) -> str | None:
+    """'this week', 'last month', 'next year', 'this summer', 'this morning' against the anchor."""
+    a = ctx.anchor
+    step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}.get(rel.split()[-1], 0)
+    if a is None:
+        return None
+    if unit in SEASONS:
+        season = SEASONS[unit]
+        return f"{a.year + (step if step else 0)}-{season}"
+    if unit in PARTS_OF_DAY:
+        day = a - timedelta(days=1) if step < 0 else a + timedelta(days=1) if step > 0 else a
+        return f"{day.isoformat()}T{PARTS_OF_DAY[unit]}"
+    if unit == "weekend":
+        return iso_week(a + timedelta(weeks=step)) + "-WE"
+    code = unit_code(unit)
+    return shifted(ctx, abs(step), code, -1 if step < 0 else 1) if step else shifted(ctx, 0, code, 1)
+
+
+# ---------------------------------------------------------------- rules
+
+Handler = Callable[[re.Match[str], Context], Normalised | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    pattern: str
+    handle: Handler
+    regex: re.Pattern[str] = None  # type: ignore[assignment]
+
+
+def _date(value: str | None, ctx: Context, anchored: bool = True, type_: str = "DATE") -> Normalised:
+    return Normalised(type_, value, anchored, resolved=not anchored or ctx.anchor is not None)
+
+
+def _numeric_date(m: re.Match[str], ctx: Context) -> Normalised:
+    """'2020-09-30', '9/30/2020', '9/30/98'."""
+    year = int(m["year"])
+    year += 1900 if year < 100 else 0
+    return Normalised("DATE", f"{year:04d}-{int(m['mnum']):02d}-{int(m['day']):02d}")
+
+
+def _month_year(m: re.Match[str], ctx: Context) -> Normalised:
+    return Normalised("DATE", f"{m['year']}-{month_of(m['month']):02d}")
+
+
+def _season_year(m: re.Match[str], ctx: Context) -> Normalised:
+    return Normalised("DATE", f"{m['year']}-{SEASONS[m['season'].lower()]}")
+
+
+def _month_alone(m: re.Match[str], ctx: Context) -> Normalised:
+    month = month_of(m["month"])
+    rel = (m["rel"] or "").lower().split()
+    if ctx.anchor is None:
+        return _date(f"XXXX-{month:02d}", ctx)
+    a = ctx.anchor
+    if "last" in rel or "past" in rel:
+        year = a.year if month < a.month else a.year - 1
+    elif "next" in rel or "coming" in rel:
+        year = a.year if month > a.month else a.year + 1
+    elif "this" in rel:
+        year = a.year
+    else:
+        year = year_for(month, None, ctx)
+    return _date(f"{year}-{month:02d}", ctx)
+
+
+def _year(m: re.Match[str], ctx: Context) -> Normalised:
+    return Normalised("DATE", m["year"])
+
+
+def _year_half(m: re.Match[str], ctx: Context) -> Normalised:
+    return Normalised("DATE", f"{m['year']}-H{1 if m['half'].lower().startswith('first') else 2}")
+
+
+def _century(m: re.Match[str], ctx: Context) -> Normalised:
+    n = number(m["nth"]) or int(re.sub(r"\D", "", m["nth"]) or 0)
+    return Normalised("DATE", f"{int(n) - 1:02d}")
+
+
+QUARTER_ORDINALS = {**ORDINALS, "final": 4}
+
+
+def _quarter(m: re.Match[str], ctx: Context) -> Normalised | None:
+    which = re.sub(r"[\s-]+", " ", (m["which"] or m["hyphen"] or "").lower()).removeprefix("comparable ")
+    if not which and not m["the"]:
+        return None  # "a quarter of the vote"
+    year_text = (m["qyear"] or "").lower()
+    explicit_year = re.search(r"\d{4}", year_text)
+    if which in QUARTER_ORDINALS:
+        q = QUARTER_ORDINALS[which]
+        if explicit_year:
+            return Normalised("DATE", f"{explicit_year.group()}-Q{q}")
+        if ctx.anchor is None:
+            return _date(f"XXXX-Q{q}", ctx)
+        year = ctx.anchor.year + (-1 if "last year" in year_text else 1 if "next year" in year_text else 0)
+        if not year_text:
+            current = quarter_of(ctx.anchor)
+            year += (1 if q < current else 0) if ctx.tense == FUTURE else (-1 if q > current else 0)
+        return _date(f"{year}-Q{q}", ctx)
+    if ctx.anchor is None:
+        return _date(None, ctx)
+    y, q = ctx.anchor.year, quarter_of(ctx.anchor)
+    if which in ("current", "this"):
+        return _date(f"{y}-Q{q}", ctx)
+    if which in ("next", "coming"):
+        y, q = add_quarters(y, q, 1)
+    elif which.startswith("year"):  # "the year-earlier quarter"
+        y, q = add_quarters(y, q, -5)
+    else:  # "the quarter", "the latest quarter", "last quarter": the last one reported
+        y, q = add_quarters(y, q, -1)
+    return _date(f"{y}-Q{q}", ctx)
+
+
+def _months_span(m: re.Match[str], ctx: Context) -> Normalised:
+    return Normalised("DURATION", duration(number(m["n"]), "M"))
+
+
+def _relative_unit(m: re.Match[str], ctx: Context) -> Normalised:
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    unit = m["unit"].lower()
+    value = relative_unit(rel, unit, ctx)
+    type_ = "TIME" if unit in PARTS_OF_DAY else "DATE"
+    if ctx.anchor is None:
+        return _date(None, ctx, type_=type_)
+    return _date(value, ctx, type_=type_)
+
+
+def _ago(m: re.Match[str], ctx: Context) -> Normalised:
+    word = m["dir"].lower()
+    sign = 1 if word in ("later", "hence", "from now", "after") else -1
+    n = number(m["n"]) if m["n"] else 1
+    return _date(shifted(ctx, n, unit_code(m["unit"]), sign), ctx)
+
+
+def _year_ago(m: re.Match[str], ctx: Context) -> Normalised:
+    return _date(shifted(ctx, 1, "Y", -1), ctx)
+
+
+def _duration(m: re.Match[str], ctx: Context) -> Normalised:
+    n = number(m["n"]) if m["n"] else 1
+    return Normalised("DURATION", duration(n, unit_code(m["unit"])))
+
+
+def _vague_duration(m: re.Match[str], ctx: Context) -> Normalised:
+    return Normalised("DURATION", duration(None, unit_code(m["unit"])))
+
+
+def _relative_day(m: re.Match[str], ctx: Context) -> Normalised:
+    word = m["relday"].lower()
+    part = (m["part"] or "").lower()
+    if word == "tonight":
+        word, part = "today", part or "night"
+    if ctx.anchor is None:
+        return _date(None, ctx, type_="TIME" if part else "DATE")
+    offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[word]
+    d = ctx.anchor + timedelta(days=offset)
+    if part:
+        return _date(f"{d.isoformat()}T{PARTS_OF_DAY[part]}", ctx, type_="TIME")
+    return _date(d.isoformat(), ctx)
+
+
+def _last_night(m: re.Match[str], ctx: Context) -> Normalised:
+    if ctx.anchor is None:
+        return _date(None, ctx, type_="TIME")
+    return _date(f"{(ctx.anchor - timedelta(days=1)).isoformat()}TNI", ctx, type_="TIME")
+
+
+def _weekday(m: re.Match[str], ctx: Context) -> Normalised:
+    weekday = WEEKDAYS[m["weekday"].lower()]
+    rel = (m["rel"] or "").lower()
+    part = (m["part"] or "").lower()
+    type_ = "TIME" if part else "DATE"
+    if ctx.anchor is None:
+        return _date(f"XXXX-WXX-{weekday}" + (f"T{PARTS_OF_DAY[part]}" if part else ""), ctx, type_=type_)
+    if rel == "last":
+        d = weekday_date(weekday, Context(ctx.anchor - timedelta(days=1), PAST))
+    elif rel in ("next", "coming"):
+        d = weekday_date(weekday, ctx, FUTURE)
+    elif rel == "this":
+        d = weekday_date(weekday, ctx)
+    else:
+        d = weekday_date(weekday, ctx)
+    return _date(d.isoformat() + (f"T{PARTS_OF_DAY[part]}" if part else ""), ctx, type_=type_)
+
+
+def clock_value(text: str) -> str | None:
+    """'5 p.m.' -> 'T17:00', 'noon' -> 'T12:00'."""
+    t = text.lower()
+    if t.startswith("noon"):
+        return "T12:00"
+    if t.startswith("midnight"):
+        return "T24:00"
+    m = re.match(r"(\d{1,2})(?::(\d\d))?\s*(a\.m\.|p\.m\.|am|pm)?", t)
+    if not m:
+        return None
+    hour, minute = int(m[1]), int(m[2] or 0)
+    if m[3] and m[3].startswith("p") and hour < 12:
+        hour += 12
+    if m[3] and m[3].startswith("a") and hour == 12:
+        hour = 0
+    if hour > 24 or minute > 59:
+        return None
+    return f"T{hour:02d}:{minute:02d}"
+
+
+def _clock(m: re.Match[str], ctx: Context) -> Normalised | None:
+    clock = clock_value(m["clock"])
+    if clock is None:
+        return None
+    day = m["on"]
+    if not day:
+        if ctx.anchor is None:
+            return _date("XXXX-XX-XX" + clock, ctx, type_="TIME")
+        return _date(ctx.anchor.isoformat() + clock, ctx, type_="TIME")
+    inner = normalise(day, ctx.anchor, ctx.tense)
+    if inner is None or inner.value is None or not re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}|XXXX-WXX-\d", inner.value):
+        return _date(None, ctx, type_="TIME")
+    return Normalised("TIME", inner.value + clock, inner.anchored, inner.resolved)
+
+
+def _ref(value: str) -> Handler:
+    return lambda m, ctx: Normalised("DATE", value)
+
+
+def _set(m: re.Match[str], ctx: Context) -> Normalised:
+    word = m[0].lower()
+    if m["setday"]:
+        return Normalised("SET", f"XXXX-WXX-{WEEKDAYS[m['setday'].lower().rstrip('s')]}")
+    adverb = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H",
+              "nightly": "P1D", "quarterly": "P3M"}  # fmt: skip
+    if word in adverb:
+        return Normalised("SET", adverb[word])
+    return Normalised("SET", duration(1, unit_code(m["sunit"])))
+
+
+def _day_month(m: re.Match[str], ctx: Context) -> Normalised:
+    """'Sept. 30' and '30 September', with or without a year."""
+    g = m.groupdict()
+    month = month_of(g.get("month") or g["month2"])
+    day = int(re.sub(r"\D", "", g.get("day") or g["day2"]))
+    if g.get("year"):
+        return Normalised("DATE", f"{g['year']}-{month:02d}-{day:02d}")
+    if ctx.anchor is None:
+        return _date(f"XXXX-{month:02d}-{day:02d}", ctx)
+    return _date(f"{year_for(month, day, ctx):04d}-{month:02d}-{day:02d}", ctx)
+
+
+def _decade_or_short(m: re.Match[str], ctx: Context) -> Normalised:
+    if m["short"]:
+        century = "20" if ctx.anchor and int(m["short"]) <= ctx.anchor.year % 100 else "19"
+        return Normalised("DATE", century + m["short"][0], anchored=bool(ctx.anchor))
+    return Normalised("DATE", m["decade"][:3])
+
+
+# Order matters: at each position the first rule that matches wins.
+RULES: list[Rule] = [
+    Rule("clock", rf"(?:(?:around|about|approximately)\s+)?(?P<clock>{CLOCK})"
+         rf"(?:,?\s+(?:on\s+)?(?P<on>(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?|{WEEKDAY}|{RELDAY}))?", _clock),
+    Rule("explicit_date", rf"(?:{WEEKDAY},?\s+)?(?:(?P<month>{MONTH})\s+(?P<day>{DAY}),?\s+|(?P<day2>{DAY})\s+(?:of\s+)?(?P<month2>{MONTH}),?\s+)(?P<year>{YEAR})", _day_month),
+    Rule("iso_date", r"(?P<year>(?:19|20)\d\d)-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", _numeric_date),
+    Rule("us_date", r"(?<![\d/])(?P<mnum>1[0-2]|0?[1-9])/(?P<day>[12]\d|3[01]|0?[1-9])/(?P<year>(?:19|20)\d\d|\d\d)(?![\d/])", _numeric_date),
+    Rule("weekday_part", rf"(?:(?P<rel>last|next|this|coming|early|late)\s+)?(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?", _weekday),
+    Rule("month_day", rf"(?:{EDGE})?(?:(?P<month>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<month2>{MONTH}))", _day_month),
+    Rule("season_year", rf"(?:{EDGE})?(?:the\s+)?(?P<season>{SEASON})\s+(?:of\s+)?(?P<year>{YEAR})", _season_year),
+    Rule("month_year", rf"(?:{EDGE})?(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})", _month_year),
+    Rule("year_half", rf"(?:the\s+)?(?P<half>first|second|last)[\s-]half\s+(?:of\s+)?(?P<year>{YEAR})", _year_half),
+    Rule("quarter", rf"(?P<the>the\s+)?(?:(?:this|last|next)\s+year's\s+|{YEAR}'s\s+)?(?:fiscal\s+)?(?:(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|this|next|coming|recent|(?:comparable\s+)?year[\s-]earlier|(?:comparable\s+)?year[\s-]ago|same)\s+)?(?:fiscal[\s-]+)?(?:(?P<hyphen>first|second|third|fourth)-)?quarter(?!s)(?P<qyear>\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year))?", _quarter),
+    Rule("months_span", rf"the\s+(?:(?:first|latest|past|last|year-earlier|same)\s+)?(?P<n>nine|six|three|9|6|3)\s+months", _months_span),
+    Rule("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<decade>(?:1[5-9]|20)\d0)'?s|'(?P<short>\d0)s)", _decade_or_short),
+    Rule("century", r"the\s+(?P<nth>\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\s-]+century", _century),
+    Rule("year", rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+)?(?<![$\d.,])(?P<year>{YEAR})", _year),
+    Rule("month", rf"(?:(?P<rel>{EDGE}|(?:this|last|next|past|coming)\s+))?(?P<month>{MONTH})(?!\s*\d)", _month_alone),
+    Rule("last_night", r"last\s+night|overnight", _last_night),
+    Rule("relative_day", rf"(?:(?:early|late|mid-?)\s*)?(?P<relday>{RELDAY})(?:\s+(?P<part>{PART}))?", _relative_day),
+    Rule("ago", rf"(?:{APPROX}\s+)?(?:(?P<n>{QUANTITY})[\s-]+)?(?P<unit>{UNIT})\s+(?P<dir>ago|earlier|later|hence|from\s+now)", _ago),
+    Rule("year_ago", r"year[\s-](?:earlier|ago)", _year_ago),
+    Rule("year_end", r"year[\s-]end", lambda m, ctx: _date(f"{ctx.anchor.year - 1}-12-31" if ctx.anchor else None, ctx)),
+    Rule("edge_relative", rf"(?:{EDGE}|(?:earlier|later)\s+)(?P<rel>this|last|next)\s+(?P<unit>year|month|week|decade|century)", _relative_unit),
+    Rule("relative_unit", rf"(?P<rel>{REL})\s+(?P<unit>week(?:end)?|month|year|decade|century|{SEASON}|{PART})(?![\s-]+(?:old|long))", _relative_unit),
+    Rule("duration", rf"(?:{APPROX}\s+)?(?:the\s+(?:(?:past|last|next|first|previous|following|coming|final|remaining|latest)\s+)?)?(?P<n>{NUMBER})[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+|trading\s+|business\s+|calendar\s+)?(?P<unit>{UNIT})(?![\s-]+old|-\w)", _duration),
+    Rule("vague_duration", rf"(?:{_alt(VAGUE_QUANTITIES)}|the\s+(?:past|last|next|coming)\s+(?:few\s+|several\s+)?)\s*(?P<unit>(?:minute|hour|day|week|month|quarter|year|decade)s|centuries)", _vague_duration),
+    Rule("set", rf"(?P<setday>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))|(?:every|each|per)\s+(?P<sunit>{UNIT_SG})|daily|weekly|monthly|yearly|annually|hourly|nightly", _set),
+    Rule("present", r"(?:right\s+)?now|currently|current|at\s+present|presently|nowadays|these\s+days|at\s+this\s+time", _ref("PRESENT_REF")),
+    Rule("past", r"recently|recent|the\s+past|formerly|lately", _ref("PAST_REF")),
+    Rule("future", r"soon|the\s+(?:near\s+|distant\s+)?future|shortly|someday|the\s+(?:near|short)\s+term", _ref("FUTURE_REF")),
+]  # fmt: skip
+
+
+RULES = [Rule(r.name, r.pattern, r.handle, re.compile(r.pattern, re.I)) for r in RULES]
+
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+# Word boundaries on both sides, so 'now' in 'known' or '1990' in '19901' never match.
+COMBINED = re.compile(
+    r"(?<![\w'])(?:" + "|".join(f"(?P<r{i}>{_GROUP_NAME.sub('(?:', r.pattern)})" for i, r in enumerate(RULES)) + r")(?!\w)",
+    re.I,
+)
+# Bare "May" is the modal verb unless a preposition or modifier shows it is the month.
+_MAY_MONTH_BEFORE = re.compile(r"(?:\b(?:in|since|until|till|by|of|through|from|to|during|before|after|early|late|last|next|this|mid-))\s*$", re.I)
+_BARE_AMBIGUOUS = {"may", "march"}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    rule: Rule
+
+
+def scan(text: str) -> Iterator[Match]:
+    """Candidate time expressions in ``text``: one left-to-right regex pass."""
+    for m in COMBINED.finditer(text):
+        rule = RULES[int(m.lastgroup[1:])]  # type: ignore[index]
+        if m.group().lower() in _BARE_AMBIGUOUS and not _MAY_MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        yield Match(m.start(), m.end(), rule)
+
+
+def apply(rule: Rule, expression: str, anchor: date | None, tense: str | None) -> Normalised | None:
+    m = rule.regex.fullmatch(expression)
+    if m is None:
+        return None
+    try:
+        return rule.handle(m, Context(anchor, tense))
+    except (ValueError, KeyError, OverflowError):  # e.g. Feb. 30, an out-of-range year shift
+        return None
+
+
+def normalise(expression: str, anchor: date | None, tense: str | None = None) -> Normalised | None:
+    """The TIMEX3 type and value of one time expression, relative to ``anchor``.
+
+    ``tense`` (PAST, PRESENT, FUTURE or None) decides which way a bare 'April' or
+    'Monday' points. Without an anchor, relative expressions come back with
+    ``resolved=False`` and an X-pattern value or None. None when no rule fits.
+    """
+    expression = expression.strip()
+    for rule in RULES:
+        result = apply(rule, expression, anchor, tense)
+        if result is not None:
+            return result
+    return None

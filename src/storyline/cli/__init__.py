@@ -1,0 +1,10 @@
+"""Command-line interface: ``storyline COMMAND``. One module per pipeline stage registers its commands."""
+
+from storyline.cli.app import app
+
+# Importing a module registers its commands on ``app``.
+from storyline.cli import ingest_cmd  # noqa: E402,F401
+
+
+def main() -> None:
+    app()

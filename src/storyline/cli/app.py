@@ -1,0 +1,94 @@
+"""The Typer application objects every command module registers on."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from typing import Any, Iterable
+
+import typer
+from rich.console import Console
+
+from storyline import __version__
+from storyline.model import to_jsonable
+
+app = typer.Typer(
+    name="storyline",
+    help="Find the articles that report the same story and write one sourced brief per story.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+eval_app = typer.Typer(help="Score a stage against labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def emit(records: Iterable[Any], fmt: OutputFormat, wrap: str | None = None) -> None:
+    """Print records as JSON lines or one JSON document (under ``wrap`` when given)."""
+    if fmt is OutputFormat.jsonl:
+        for r in records:
+            sys.stdout.write(json.dumps(to_jsonable(r), ensure_ascii=False) + "\n")
+        return
+    data = [to_jsonable(r) for r in records]
+    doc: Any = {wrap: data} if wrap else data
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=version_callback, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """storyline reads news articles (text, HTML, RSS/Atom, JSONL, WARC) and writes sourced briefs."""
+
+
+DB_HELP = "Database: a SQLite file path or any SQLAlchemy URL (postgresql://...). Default: $STORYLINE_DB, else ./storyline.db."
+
+
+def db_option() -> Any:
+    return typer.Option(None, "--db", help=DB_HELP, show_default=False)
+
+
+def progress(transient: bool = True) -> Any:
+    """A rich progress bar on a terminal; silent when stderr is not one (pipes, CI, tests)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=transient,
+        disable=not err_console.is_terminal,
+    )
+
+
+def report_error(message: str) -> None:
+    """One line on stderr, never wrapped, markup in ``message`` not interpreted."""
+    from rich.markup import escape
+
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One clear error line and a non-zero exit."""
+    report_error(message)
+    raise typer.Exit(code)

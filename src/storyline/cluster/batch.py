@@ -1,0 +1,62 @@
+"""Batch clustering: a whole corpus at once, with the online decision function.
+
+Document frequencies are fitted on the whole corpus, then the articles are fed to the
+online clusterer in publication order (undated ones last, ties by id), so the result does
+not depend on the order of the input and equals an online run over that order.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Iterable
+
+from storyline.cluster.features import ArticleFeatures, DocFreq, ScoreModel, article_features
+from storyline.cluster.online import Decision, Merge, OnlineClusterer
+from storyline.cluster.weights import ARTICLE_MODEL, HEADLINE_MODEL
+from storyline.model import Analysis, Article, Story, StoryAssignment
+
+# Below this median number of body content terms the input is headlines or snippets.
+HEADLINE_MAX_TERMS = 25
+
+
+@dataclass(slots=True)
+class ClusterResult:
+    assignments: list[StoryAssignment]
+    stories: list[Story]
+    decisions: dict[str, Decision]
+    merges: list[Merge]
+    model: ScoreModel
+
+
+def choose_model(features: list[ArticleFeatures]) -> ScoreModel:
+    """Headline model for headline-only input, article model for full texts (by median length)."""
+    if not features:
+        return ARTICLE_MODEL
+    median_terms = statistics.median(sum(f.terms.values()) for f in features)
+    return HEADLINE_MODEL if median_terms < HEADLINE_MAX_TERMS else ARTICLE_MODEL
+
+
+def publication_order(features: list[ArticleFeatures]) -> list[ArticleFeatures]:
+    return sorted(features, key=lambda f: (f.published is None, f.published or 0.0, f.id))
+
+
+def cluster_features(
+    features: list[ArticleFeatures], model: ScoreModel | None = None, **options: float
+) -> ClusterResult:
+    model = model or choose_model(features)
+    clusterer = OnlineClusterer(model, DocFreq.of(features), **options)  # type: ignore[arg-type]
+    for f in publication_order(features):
+        clusterer.add(f)
+    clusterer.finish()
+    return ClusterResult(
+        clusterer.assignments(), clusterer.story_records(), clusterer.decisions, clusterer.merges, model
+    )
+
+
+def cluster(
+    articles: Iterable[Article], analyses: Iterable[Analysis], model: ScoreModel | None = None
+) -> ClusterResult:
+    """Stories of a corpus; ``analyses`` are matched to articles by id."""
+    by_id = {a.article_id: a for a in analyses}
+    return cluster_features([article_features(a, by_id[a.id]) for a in articles], model)

@@ -1,0 +1,286 @@
+"""The one similarity implementation: article features, profiles and the pair score.
+
+Everything here is a pure function over plain records, dicts and floats, so that the
+online clusterer, the batch clusterer, ``storyline why`` and (later) Spark UDFs compute
+exactly the same numbers.
+
+An article becomes a ``Profile``: L2-normalised TF-IDF vectors for body lemmas and title
+lemmas, IDF-weighted vectors for people, places, organisations and mentioned dates, and
+its publication time. A story's profile is the sum of its articles' profiles (a centroid
+up to scale, which cosine ignores), so article-story and story-story comparisons use the
+same ``pair_features`` and ``score``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from storyline.model import Analysis, Article
+
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+ENTITY_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org"}
+ENTITY_KINDS = ("person", "place", "org")
+DATE_LABELS = frozenset({"DATE", "TIME", "EVENT"})
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+SECONDS_PER_DAY = 86_400.0
+
+SparseVec = dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What clustering needs from one article, as counts (no corpus statistics yet)."""
+
+    id: str
+    title: str
+    source: str
+    published: float | None  # POSIX seconds
+    terms: dict[str, int]
+    title_terms: dict[str, int]
+    entities: dict[str, int]  # "person:ana ruiz", "place:tarsis", "org:..." -> mentions
+    dates: dict[str, int]  # years and months mentioned in the text: "2008", "2008-12"
+
+    @property
+    def keys(self) -> set[str]:
+        """Every key counted once for document frequency."""
+        return set(self.terms) | set(self.title_terms) | set(self.entities) | set(self.dates)
+
+
+def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
+    """Counts of content lemmas, title lemmas, entities and mentioned dates."""
+    lemma_of: dict[str, str] = {}
+    terms: Counter[str] = Counter()
+    for tok in analysis.tokens:
+        word = article.text[tok.start : tok.end].lower()
+        lemma_of.setdefault(word, tok.lemma)
+        if tok.pos in CONTENT_POS and not tok.is_stop and _is_term(tok.lemma):
+            terms[tok.lemma] += 1
+    entities: Counter[str] = Counter()
+    dates: Counter[str] = Counter()
+    for ent in analysis.entities:
+        kind = ENTITY_KIND.get(ent.label)
+        if kind:
+            entities[f"{kind}:{_normal_name(ent.canonical or ent.text)}"] += 1
+        elif ent.label in DATE_LABELS:
+            dates.update(YEAR.findall(ent.text))
+    for timex in analysis.timexes:
+        if timex.value and timex.resolved and re.match(r"\d{4}-\d\d", timex.value):
+            dates[timex.value[:7]] += 1
+    published = article.published or analysis.published
+    return ArticleFeatures(
+        id=article.id,
+        title=article.title or "",
+        source=article.source.name,
+        published=published.timestamp() if published else None,
+        terms=dict(terms),
+        title_terms=title_terms(article.title or "", lemma_of),
+        entities=dict(entities),
+        dates=dict(dates),
+    )
+
+
+def title_terms(title: str, lemma_of: Mapping[str, str]) -> dict[str, int]:
+    """Title words mapped to the lemmas the body gave them (the analysis covers the body only)."""
+    counts: Counter[str] = Counter()
+    for m in WORD.finditer(title.lower()):
+        word = m.group()
+        lemma = lemma_of.get(word, word)
+        if word not in STOP_WORDS and lemma not in STOP_WORDS and _is_term(lemma):
+            counts[lemma] += 1
+    return dict(counts)
+
+
+def _is_term(lemma: str) -> bool:
+    return len(lemma) > 1 and any(c.isalpha() for c in lemma)
+
+
+def _normal_name(name: str) -> str:
+    name = re.sub(r"^(the|a|an)\s+", "", name.strip().lower())
+    return re.sub(r"['’]s$", "", re.sub(r"\s+", " ", name))
+
+
+# ---------------------------------------------------------------- corpus statistics
+
+
+@dataclass(slots=True)
+class DocFreq:
+    """Document frequencies of every key; ``idf`` is smoothed so unseen keys get the top weight."""
+
+    n: int = 0
+    df: Counter[str] = field(default_factory=Counter)
+
+    def add(self, features: ArticleFeatures) -> None:
+        self.n += 1
+        self.df.update(features.keys)
+
+    def idf(self, key: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(key, 0) + 1)) + 1.0
+
+    @classmethod
+    def of(cls, features: list[ArticleFeatures]) -> "DocFreq":
+        table = cls()
+        for f in features:
+            table.add(f)
+        return table
+
+
+def tfidf(counts: Mapping[str, int], idf: DocFreq) -> SparseVec:
+    """Sublinear TF times IDF, L2-normalised."""
+    vec = {k: (1.0 + math.log(c)) * idf.idf(k) for k, c in counts.items() if c > 0}
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {k: v / norm for k, v in vec.items()} if norm else {}
+
+
+def cosine(u: Mapping[str, float], v: Mapping[str, float]) -> float:
+    if not u or not v:
+        return 0.0
+    if len(u) > len(v):
+        u, v = v, u
+    dot = sum(x * v.get(k, 0.0) for k, x in u.items())
+    nu = math.sqrt(sum(x * x for x in u.values()))
+    nv = math.sqrt(sum(x * x for x in v.values()))
+    return dot / (nu * nv) if nu and nv else 0.0
+
+
+def add_into(target: SparseVec, vec: Mapping[str, float]) -> None:
+    for k, x in vec.items():
+        target[k] = target.get(k, 0.0) + x
+
+
+# ---------------------------------------------------------------- profiles
+
+
+@dataclass(slots=True)
+class Profile:
+    """Vectors of one article, or the sums over a story's articles."""
+
+    terms: SparseVec
+    title: SparseVec
+    entities: dict[str, SparseVec]  # kind -> vector
+    dates: SparseVec
+    first: float | None
+    last: float | None
+    size: int = 1
+
+    def absorb(self, other: "Profile") -> None:
+        add_into(self.terms, other.terms)
+        add_into(self.title, other.title)
+        for kind, vec in other.entities.items():
+            add_into(self.entities.setdefault(kind, {}), vec)
+        add_into(self.dates, other.dates)
+        self.first = _min(self.first, other.first)
+        self.last = _max(self.last, other.last)
+        self.size += other.size
+
+    def copy(self) -> "Profile":
+        return Profile(
+            dict(self.terms), dict(self.title), {k: dict(v) for k, v in self.entities.items()},
+            dict(self.dates), self.first, self.last, self.size,
+        )
+
+
+def profile(features: ArticleFeatures, idf: DocFreq) -> Profile:
+    by_kind: dict[str, dict[str, int]] = {}
+    for key, count in features.entities.items():
+        by_kind.setdefault(key.split(":", 1)[0], {})[key] = count
+    return Profile(
+        terms=tfidf(features.terms, idf),
+        title=tfidf(features.title_terms, idf),
+        entities={kind: tfidf(counts, idf) for kind, counts in by_kind.items()},
+        dates=tfidf(features.dates, idf),
+        first=features.published,
+        last=features.published,
+    )
+
+
+def _min(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+# ---------------------------------------------------------------- pair features and score
+
+FEATURES = (
+    "body", "title", "person", "person_clash", "place", "place_clash", "org",
+    "dates", "dates_clash", "time_gap",
+)
+
+
+def gap_days(a: Profile, b: Profile) -> float | None:
+    """Days between the two time spans (0 when they overlap); None when either is undated."""
+    if a.first is None or b.first is None or a.last is None or b.last is None:
+        return None
+    gap = max(a.first - b.last, b.first - a.last, 0.0)
+    return gap / SECONDS_PER_DAY
+
+
+def _overlap_and_clash(u: SparseVec, v: SparseVec) -> tuple[float, float]:
+    """Cosine, and its shortfall when both sides name something (a different person is evidence apart)."""
+    if not u or not v:
+        return 0.0, 0.0
+    c = cosine(u, v)
+    return c, 1.0 - c
+
+
+def pair_features(a: Profile, b: Profile) -> dict[str, float]:
+    """The similarity features of two profiles (article-article, article-story or story-story)."""
+    person, person_clash = _overlap_and_clash(a.entities.get("person", {}), b.entities.get("person", {}))
+    place, place_clash = _overlap_and_clash(a.entities.get("place", {}), b.entities.get("place", {}))
+    dates, dates_clash = _overlap_and_clash(a.dates, b.dates)
+    gap = gap_days(a, b)
+    return {
+        "body": cosine(a.terms, b.terms),
+        "title": cosine(a.title, b.title),
+        "person": person,
+        "person_clash": person_clash,
+        "place": place,
+        "place_clash": place_clash,
+        "org": cosine(a.entities.get("org", {}), b.entities.get("org", {})),
+        "dates": dates,
+        "dates_clash": dates_clash,
+        "time_gap": math.log1p(gap) if gap is not None else 0.0,  # undated: no penalty
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreModel:
+    """A logistic model over ``FEATURES`` plus the decision thresholds, learned on training data."""
+
+    name: str
+    weights: Mapping[str, float]
+    bias: float
+    join_threshold: float  # an article joins its best story at or above this probability
+    merge_threshold: float  # two stories merge at or above this probability
+    trained_on: str = ""
+
+    def logit(self, feats: Mapping[str, float]) -> float:
+        return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+
+    def probability(self, feats: Mapping[str, float]) -> float:
+        z = self.logit(feats)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+
+
+def shared_keys(a: Profile, b: Profile, limit: int = 8) -> list[tuple[str, float]]:
+    """The keys contributing most to the similarity of two profiles, for explanations."""
+    contributions: Counter[str] = Counter()
+    for u, v in [(a.terms, b.terms), (a.title, b.title), (a.dates, b.dates)] + [
+        (a.entities.get(k, {}), b.entities.get(k, {})) for k in ENTITY_KINDS
+    ]:
+        nu = math.sqrt(sum(x * x for x in u.values())) or 1.0
+        nv = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        for k, x in u.items():
+            if k in v:
+                contributions[k] += x * v[k] / (nu * nv)
+    return [(k, round(c, 4)) for k, c in contributions.most_common(limit)]

@@ -1,0 +1,249 @@
+"""Online story clustering, like a news desk: each article joins its best story or starts one.
+
+Cost stays close to linear in the number of articles because an article is compared only
+with the stories that share one of its index keys (its highest-weighted rare terms and its
+named entities) and that were active within ``window_days`` of it; very common keys (long
+posting lists) are skipped. Every ``merge_every`` articles, the stories that changed are
+compared with their own candidates, centroid to centroid, and merged when the same model
+says they are one story.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from storyline.cluster.features import (
+    ENTITY_KINDS,
+    SECONDS_PER_DAY,
+    ArticleFeatures,
+    DocFreq,
+    Profile,
+    ScoreModel,
+    cosine,
+    pair_features,
+    profile,
+)
+from storyline.model import Story, StoryAssignment, stable_hash
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    story: str
+    features: dict[str, float]
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Why an article went where it did: its best candidate story, even when it did not join it."""
+
+    article: str
+    story: str  # the story it was put in
+    joined: bool  # False: it started ``story``
+    best: Candidate | None
+    candidates: int
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    absorbed: str
+    into: str
+    features: dict[str, float]
+    probability: float
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    seq: int  # creation order; the older story survives a merge
+    profile: Profile
+    article_ids: list[str]
+    keys: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    title: str
+    source: str
+    published: float | None
+    title_vec: dict[str, float]
+
+
+def story_id(first_article: str) -> str:
+    return "s" + stable_hash("story", first_article)
+
+
+class OnlineClusterer:
+    """Assigns articles to stories one at a time, in the order given.
+
+    With ``idf=None`` document frequencies are learned as articles arrive (a live desk);
+    with a ``DocFreq`` they are frozen (the batch mode fits them on the whole corpus first).
+    """
+
+    def __init__(
+        self,
+        model: ScoreModel,
+        idf: DocFreq | None = None,
+        *,
+        window_days: float = 30.0,
+        index_terms: int = 12,
+        max_candidates: int = 40,
+        max_posting: int = 2000,
+        merge_every: int = 100,
+    ):
+        self.model = model
+        self.idf = idf or DocFreq()
+        self.learn_idf = idf is None
+        self.window = window_days * SECONDS_PER_DAY
+        self.index_terms = index_terms
+        self.max_candidates = max_candidates
+        self.max_posting = max_posting
+        self.merge_every = merge_every
+        self.stories: dict[str, _Story] = {}
+        self.story_of: dict[str, str] = {}  # article id -> story id (kept current across merges)
+        self.postings: dict[str, set[str]] = {}
+        self.meta: dict[str, _Meta] = {}
+        self.decisions: dict[str, Decision] = {}
+        self.merges: list[Merge] = []
+        self._dirty: set[str] = set()
+        self._seq = 0
+
+    # ------------------------------------------------------------ candidates
+
+    def index_keys(self, p: Profile) -> set[str]:
+        """The keys a profile is found by: its top-weighted terms and title terms, and its entities."""
+        keys = set(heapq.nlargest(self.index_terms, p.terms, key=p.terms.__getitem__))
+        keys |= set(heapq.nlargest(self.index_terms // 2, p.title, key=p.title.__getitem__))
+        for kind in ENTITY_KINDS:
+            vec = p.entities.get(kind, {})
+            keys |= set(heapq.nlargest(self.index_terms // 2, vec, key=vec.__getitem__))
+        return keys
+
+    def _in_window(self, p: Profile, s: Profile) -> bool:
+        if p.first is None or s.first is None or p.last is None or s.last is None:
+            return True
+        return p.first - s.last <= self.window and s.first - p.last <= self.window
+
+    def candidates(self, p: Profile, exclude: str | None = None) -> list[Candidate]:
+        """Stories sharing index keys with ``p`` within the time window, scored, best first."""
+        hits: Counter[str] = Counter()
+        for key in self.index_keys(p):
+            posting = self.postings.get(key)
+            if posting and len(posting) <= self.max_posting:
+                hits.update(posting)
+        hits.pop(exclude, None)
+        scored = []
+        for sid, _ in hits.most_common(self.max_candidates):
+            story = self.stories[sid]
+            if self._in_window(p, story.profile):
+                feats = pair_features(p, story.profile)
+                scored.append(Candidate(sid, feats, self.model.probability(feats)))
+        scored.sort(key=lambda c: (-c.probability, self.stories[c.story].seq))
+        return scored
+
+    # ------------------------------------------------------------ adding articles
+
+    def observe(self, features: ArticleFeatures) -> tuple[Profile, list[Candidate]]:
+        """The article's profile and its scored candidate stories; nothing is placed yet."""
+        if self.learn_idf:
+            self.idf.add(features)
+        p = profile(features, self.idf)
+        self.meta[features.id] = _Meta(features.title, features.source, features.published, p.title)
+        return p, self.candidates(p)
+
+    def add(self, features: ArticleFeatures) -> Decision:
+        """Place one article: join the best story if the model says so, else start a new one."""
+        p, cands = self.observe(features)
+        best = cands[0] if cands else None
+        joined = best is not None and best.probability >= self.model.join_threshold
+        sid = self.place(features.id, p, best.story if joined and best else None)
+        decision = Decision(features.id, sid, joined, best, len(cands))
+        self.decisions[features.id] = decision
+        if self.merge_every and len(self.story_of) % self.merge_every == 0:
+            self.merge_pass()
+        return decision
+
+    def place(self, article: str, p: Profile, story: str | None) -> str:
+        """Put an article into ``story`` (created under that id if new; a fresh id when None)."""
+        if story is None or story not in self.stories:
+            sid = story or story_id(article)
+            self.stories[sid] = _Story(sid, self._seq, p.copy(), [article])
+            self._seq += 1
+        else:
+            sid = story
+            self.stories[sid].profile.absorb(p)
+            self.stories[sid].article_ids.append(article)
+        self.story_of[article] = sid
+        self._post(sid, self.index_keys(p))
+        self._dirty.add(sid)
+        return sid
+
+    def _post(self, sid: str, keys: set[str]) -> None:
+        story = self.stories[sid]
+        for key in keys - story.keys:
+            self.postings.setdefault(key, set()).add(sid)
+        story.keys |= keys
+
+    # ------------------------------------------------------------ merging stories
+
+    def merge_pass(self) -> None:
+        """Merge each changed story into its best candidate story when the model says they are one."""
+        dirty, self._dirty = self._dirty, set()
+        for sid in sorted(dirty, key=lambda s: self.stories[s].seq if s in self.stories else -1):
+            story = self.stories.get(sid)
+            if story is None:
+                continue  # already absorbed in this pass
+            cands = self.candidates(story.profile, exclude=sid)
+            if cands and cands[0].probability >= self.model.merge_threshold:
+                self._merge(sid, cands[0])
+
+    def _merge(self, sid: str, best: Candidate) -> None:
+        a, b = self.stories[sid], self.stories[best.story]
+        keep, gone = (a, b) if a.seq < b.seq else (b, a)
+        keep.profile.absorb(gone.profile)
+        keep.article_ids.extend(gone.article_ids)
+        for article in gone.article_ids:
+            self.story_of[article] = keep.id
+        for key in gone.keys:
+            self.postings[key].discard(gone.id)
+        self._post(keep.id, gone.keys)
+        del self.stories[gone.id]
+        self._dirty.discard(gone.id)
+        self._dirty.add(keep.id)
+        self.merges.append(Merge(gone.id, keep.id, best.features, best.probability))
+
+    def finish(self) -> None:
+        """Final merge passes until nothing changes."""
+        while self._dirty:
+            before = len(self.stories)
+            self.merge_pass()
+            if len(self.stories) == before:
+                self._dirty.clear()
+
+    # ------------------------------------------------------------ results
+
+    def assignments(self) -> list[StoryAssignment]:
+        return [StoryAssignment(a, s) for a, s in self.story_of.items()]
+
+    def story_records(self) -> list[Story]:
+        return [self._record(s) for s in sorted(self.stories.values(), key=lambda s: s.seq)]
+
+    def _record(self, story: _Story) -> Story:
+        metas = [self.meta[a] for a in story.article_ids]
+        central = max(range(len(metas)), key=lambda i: (cosine(metas[i].title_vec, story.profile.title), -i))
+        times = [m.published for m in metas if m.published is not None]
+        return Story(
+            id=story.id,
+            headline=metas[central].title,
+            article_ids=list(story.article_ids),
+            sources=sorted({m.source for m in metas}),
+            first_seen=_when(min(times)) if times else None,
+            last_seen=_when(max(times)) if times else None,
+        )
+
+
+def _when(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, tz=timezone.utc)

@@ -1,0 +1,121 @@
+"""``find_duplicates``: MinHash/LSH candidates, exact verification, union-find groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from storyline.dedup.groups import Member, UnionFind, choose_parent
+from storyline.dedup.index import DedupIndex, MemoryIndex
+from storyline.dedup.minhash import DEFAULT_CONFIG, MinHashConfig, band_keys, overlap, shingles, signature
+from storyline.dedup.syndication import WireSignal, group_agency, wire_signal
+from storyline.model import Article, DupAssignment
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a candidate pair is a copy: Jaccard, or containment of the shorter text.
+
+    Containment catches trimmed copies and copies with a paragraph added; it
+    needs a minimum size, or a three-sentence brief would be "contained" in
+    any longer report that quotes it.
+    """
+
+    jaccard: float = 0.5
+    containment: float = 0.8
+    min_shingles: int = 20
+
+    def is_copy(self, a: np.ndarray, b: np.ndarray) -> bool:
+        jaccard, containment = overlap(a, b)
+        return jaccard >= self.jaccard or (
+            containment >= self.containment and min(a.size, b.size) >= self.min_shingles
+        )
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    member: Member
+    signal: WireSignal | None
+
+
+def _seen(article: Article) -> _Seen:
+    signal = wire_signal(article)
+    return _Seen(Member(article.id, article.published, bool(signal and signal.own)), signal)
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _match(
+    article: Article, index: DedupIndex, uf: UnionFind, config: MinHashConfig, thresholds: Thresholds
+) -> None:
+    """Join the article with every verified copy among its stored candidates, then index it."""
+    sh = shingles(article.text, config)
+    keys = band_keys(signature(sh, config), config) if sh.size else []
+    if keys:
+        candidates = index.candidates(keys) - {article.id}
+        for other_id, other in sorted(index.articles(candidates).items()):
+            if thresholds.is_copy(sh, shingles(other.text, config)):
+                uf.union(article.id, other_id)
+    index.add(article, keys)
+
+
+def _join_stored_groups(index: DedupIndex, uf: UnionFind, ids: list[str]) -> None:
+    """Pull in the stored groups of the given ids, so a group is always assigned whole."""
+    for chunk in _chunks(ids):
+        parent_of_group = {a.group: a.parent for a in index.assignments(chunk).values()}
+        for member_id, group in index.members(parent_of_group).items():
+            uf.union(member_id, parent_of_group[group])
+
+
+def find_duplicates(
+    articles: Iterable[Article],
+    index: DedupIndex | None = None,
+    config: MinHashConfig = DEFAULT_CONFIG,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[DupAssignment]:
+    """Near-duplicate groups of ``articles``, compared with each other and with what ``index`` holds.
+
+    Returns one assignment per input article (first occurrence of an id), in
+    input order, followed by stored articles whose assignment changed (a new
+    earlier copy became their parent, or a wire credit arrived). The group id
+    is the parent's id. The assignments are saved in ``index``.
+    """
+    index = index if index is not None else MemoryIndex()
+    uf = UnionFind()
+    seen: dict[str, _Seen] = {}
+    for article in articles:
+        if article.id in seen:
+            continue
+        seen[article.id] = _seen(article)
+        uf.add(article.id)
+        _match(article, index, uf, config, thresholds)
+
+    batch_ids = list(seen)
+    _join_stored_groups(index, uf, sorted(uf.ids()))
+    stored_ids = sorted(set(uf.ids()) - seen.keys())
+    for chunk in _chunks(stored_ids):
+        for article in index.articles(chunk).values():
+            seen[article.id] = _seen(article)
+    previous = {i: a for chunk in _chunks(stored_ids) for i, a in index.assignments(chunk).items()}
+
+    assigned: dict[str, DupAssignment] = {}
+    for component in uf.components():
+        known = [seen[i] for i in component if i in seen]
+        parent = choose_parent(s.member for s in known)
+        agency = group_agency(s.signal for s in known)
+        for s in known:
+            assigned[s.member.id] = DupAssignment(s.member.id, parent.id, parent.id, agency)
+    changed = [assigned[i] for i in stored_ids if i in assigned and previous.get(i) != assigned[i]]
+    result = [assigned[i] for i in batch_ids] + changed
+    index.save(result)
+    return result

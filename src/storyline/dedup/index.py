@@ -1,0 +1,75 @@
+"""What dedup has seen before: band keys, the articles behind them, their groups.
+
+``DedupIndex`` is the interface ``find_duplicates`` works against.
+``MemoryIndex`` keeps everything in dicts (tests, benchmarks, one-off CLI runs);
+``storyline.storage.bands.SqlIndex`` keeps it in the database, so the corpus
+can outgrow memory and runs are incremental.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Protocol, Sequence
+
+from storyline.model import Article, DupAssignment
+
+
+class DedupIndex(Protocol):
+    def add(self, article: Article, keys: Sequence[int]) -> None:
+        """Index an article under its band keys (replacing any keys it had)."""
+
+    def candidates(self, keys: Sequence[int]) -> set[str]:
+        """Ids of indexed articles sharing at least one band key (``keys[i]`` is band i's)."""
+
+    def articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Indexed articles by id; unknown ids are left out."""
+
+    def assignments(self, ids: Iterable[str]) -> dict[str, DupAssignment]:
+        """Stored group assignments by article id; ids never assigned are left out."""
+
+    def members(self, group_ids: Iterable[str]) -> dict[str, str]:
+        """All articles stored in these groups: article id -> group id."""
+
+    def save(self, assignments: Sequence[DupAssignment]) -> None:
+        """Store (replace) group assignments."""
+
+
+class MemoryIndex:
+    """A ``DedupIndex`` in dicts: band tables keyed by (band, key)."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[int, int], set[str]] = {}
+        self._keys: dict[str, Sequence[int]] = {}
+        self._articles: dict[str, Article] = {}
+        self._assignments: dict[str, DupAssignment] = {}
+        self._groups: dict[str, set[str]] = {}
+
+    def add(self, article: Article, keys: Sequence[int]) -> None:
+        for band, key in enumerate(self._keys.get(article.id, ())):
+            self._buckets[(band, key)].discard(article.id)
+        self._keys[article.id] = list(keys)
+        self._articles[article.id] = article
+        for band, key in enumerate(keys):
+            self._buckets.setdefault((band, key), set()).add(article.id)
+
+    def candidates(self, keys: Sequence[int]) -> set[str]:
+        found: set[str] = set()
+        for band, key in enumerate(keys):
+            found |= self._buckets.get((band, key), set())
+        return found
+
+    def articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        return {i: self._articles[i] for i in ids if i in self._articles}
+
+    def assignments(self, ids: Iterable[str]) -> dict[str, DupAssignment]:
+        return {i: self._assignments[i] for i in ids if i in self._assignments}
+
+    def members(self, group_ids: Iterable[str]) -> dict[str, str]:
+        return {m: g for g in group_ids for m in self._groups.get(g, ())}
+
+    def save(self, assignments: Sequence[DupAssignment]) -> None:
+        for a in assignments:
+            old = self._assignments.get(a.id)
+            if old is not None:
+                self._groups[old.group].discard(a.id)
+            self._assignments[a.id] = a
+            self._groups.setdefault(a.group, set()).add(a.id)

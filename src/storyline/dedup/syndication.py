@@ -1,0 +1,166 @@
+"""Wire-service detection: is this article a copy of an AP, Reuters, AFP... story?
+
+Pure functions over ``Article`` records. An article is credited to a wire when
+its own text says so (a dateline such as ``PARIS (AP) —`` or
+``LONDON, June 3 (Reuters) -``, a credit line such as ``Associated Press
+contributed to this report``, ``— AFP`` or ``Reporting by ...; Editing by ...``,
+a byline naming the agency) or when its source is the agency itself. A mere
+mention (``according to Reuters``) is not a credit. Copies without any credit
+are attributed through text overlap with a credited article: see
+``group_agency``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from storyline.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    name: str  # canonical name, the value of ``syndicated_from``
+    full_names: tuple[str, ...]  # unambiguous names, matched anywhere a credit can be
+    short_names: tuple[str, ...]  # ambiguous abbreviations, matched only in datelines and credit tails
+    domains: tuple[str, ...]
+
+
+AGENCIES: tuple[Agency, ...] = (
+    Agency("AP", ("Associated Press",), ("AP",), ("apnews.com", "ap.org")),
+    Agency("Reuters", ("Reuters", "Thomson Reuters"), (), ("reuters.com",)),
+    Agency("AFP", ("Agence France-Presse", "Agence France Presse"), ("AFP",), ("afp.com",)),
+    Agency("PA", ("Press Association", "PA Media"), ("PA",), ("pa.media",)),
+    Agency("UPI", ("United Press International",), ("UPI",), ("upi.com",)),
+    Agency("dpa", ("Deutsche Presse-Agentur",), ("dpa", "DPA"), ("dpa.com",)),
+    Agency("Bloomberg", ("Bloomberg News", "Bloomberg"), (), ("bloomberg.com",)),
+    Agency("CP", ("Canadian Press",), ("CP",), ("thecanadianpress.com",)),
+    Agency("ANI", ("Asian News International",), ("ANI",), ("aninews.in",)),
+    Agency("PTI", ("Press Trust of India",), ("PTI",), ("ptinews.com",)),
+    Agency("Xinhua", ("Xinhua", "Xinhua News Agency"), (), ("xinhuanet.com", "news.cn")),
+    Agency("IANS", ("Indo-Asian News Service",), ("IANS",), ("ians.in",)),
+    Agency("Kyodo", ("Kyodo News", "Kyodo"), (), ("kyodonews.net",)),
+    Agency("Yonhap", ("Yonhap",), (), ("yna.co.kr",)),
+    Agency("AAP", ("Australian Associated Press",), ("AAP",), ("aap.com.au",)),
+    Agency("EFE", ("Agencia EFE",), ("EFE",), ("efe.com",)),
+    Agency("ANSA", ("Agenzia Nazionale Stampa Associata",), ("ANSA",), ("ansa.it",)),
+)
+
+
+def _alternation(names: Iterable[str]) -> str:
+    # Longest first, so "Thomson Reuters" wins over "Reuters".
+    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+def _as_written_and_upper(names: Iterable[str]) -> list[str]:
+    # Names match case-sensitively ("AP", not "ap" in "apple") plus their all-caps form ("REUTERS").
+    return [form for n in names for form in (n, n.upper())]
+
+
+_FULL = {n.lower(): a.name for a in AGENCIES for n in a.full_names}
+_SHORT = {form: a.name for a in AGENCIES for form in _as_written_and_upper(a.short_names)}
+_NAMES = _alternation(_as_written_and_upper(n for a in AGENCIES for n in (*a.full_names, *a.short_names)))
+_THE = r"(?:The\s+|THE\s+|the\s+)?"
+_DASH = r"[-\u2013\u2014\u2012:]"
+
+# "PARIS (AP) —", "LONDON, June 3 (Reuters) -", "(AFP) -"; "(AP/dpa)" too.
+_DATELINE = re.compile(rf"\(\s*{_THE}({_NAMES})(?:\s*/\s*[A-Za-z]+)?\s*\)\s*{_DASH}")
+# "Associated Press writer Ann Lee contributed to this report."
+_CONTRIBUTED = re.compile(
+    rf"\b({_NAMES})\b[^.\n]{{0,120}}?\bcontributed\s+(?:reporting|(?:to\s+)?(?:this|the)\s+(?:report|story|article))"
+)
+# "Copyright 2026 The Associated Press", "(c) 2026 Thomson Reuters", "© AFP"
+_COPYRIGHT = re.compile(rf"(?:©|\([cC]\)|[Cc]opyright|COPYRIGHT)\s*(?:\d{{4}}\s*)?{_THE}({_NAMES})\b")
+# A closing "— AP", "- Reuters" or "(AFP)" at the very end of the text.
+_TAIL_CREDIT = re.compile(rf"(?:{_DASH}\s*|\(\s*)({_NAMES})\s*\)?\s*\.?\s*$")
+# Reuters' signature credit line.
+_REPORTING_BY = re.compile(r"\bReporting by\b[^;\n)]{1,200};[^)\n]{0,200}\bEditing by\b")
+# A first line "By The Associated Press" / "By REUTERS" that names nobody else.
+_BY_LINE = re.compile(rf"^\s*(?:By|BY)\s+{_THE}({_NAMES})\s*(?:$|\n|[,|])")
+# In a byline field: "Ann Lee, Associated Press", "By Reuters", "Reuters staff", "AP" (not "Michael Bloomberg").
+_BYLINE_NAME = re.compile(rf"(?:^|[,;|/(]|\b(?:By|BY|by|for|and)\s)\s*{_THE}({_NAMES})(?![\w-])")
+
+_TOP_CHARS = 400
+_TAIL_CHARS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class WireSignal:
+    """The agency an article is credited to, and why; ``own`` when the source is the agency."""
+
+    agency: str
+    evidence: str  # dateline, credit, byline, source
+    own: bool = False
+
+
+def canonical_agency(name: str) -> str | None:
+    """'The Associated Press' -> 'AP', 'REUTERS' -> 'Reuters'; None when the name is no known agency."""
+    cleaned = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    return _FULL.get(cleaned.lower()) or _SHORT.get(cleaned)
+
+
+def _agency_of_source(article: Article) -> str | None:
+    domain = (article.source.domain or "").lower().removeprefix("www.")
+    for agency in AGENCIES:
+        if any(domain == d or domain.endswith("." + d) for d in agency.domains):
+            return agency.name
+    return canonical_agency(article.source.name)
+
+
+def _agency_named(matched: str) -> str:
+    """The agency of a name the patterns matched (they only match known names)."""
+    name = canonical_agency(matched)
+    assert name is not None, matched
+    return name
+
+
+def _from_byline(article: Article) -> str | None:
+    if article.byline:
+        m = _BYLINE_NAME.search(article.byline)
+        if m:
+            return _agency_named(m.group(1))
+    m = _BY_LINE.match(article.text[:_TOP_CHARS])
+    return _agency_named(m.group(1)) if m else None
+
+
+def _from_credit(text: str) -> str | None:
+    tail = text[-_TAIL_CHARS:]
+    for pattern in (_CONTRIBUTED, _COPYRIGHT, _TAIL_CREDIT):
+        m = pattern.search(tail)
+        if m:
+            return _agency_named(m.group(1))
+    return "Reuters" if _REPORTING_BY.search(tail) else None
+
+
+def wire_signal(article: Article) -> WireSignal | None:
+    """The wire service an article credits (or is), from its own fields and text only."""
+    own = _agency_of_source(article)
+    if own:
+        return WireSignal(own, "source", own=True)
+    m = _DATELINE.search(article.text[:_TOP_CHARS])
+    if m:
+        return WireSignal(_agency_named(m.group(1)), "dateline")
+    byline = _from_byline(article)
+    if byline:
+        return WireSignal(byline, "byline")
+    credit = _from_credit(article.text)
+    return WireSignal(credit, "credit") if credit else None
+
+
+def group_agency(signals: Iterable[WireSignal | None]) -> str | None:
+    """The agency a near-duplicate group is a copy of: the wire's own copy first, then the most credited.
+
+    Every member gets it, credited or not: a reprint of wire text counts as the
+    wire's, not as an independent source. Ties go to the agency named first in
+    ``AGENCIES`` order, for determinism.
+    """
+    present = [s for s in signals if s is not None]
+    if not present:
+        return None
+    owners = {s.agency for s in present if s.own}
+    candidates = owners or {s.agency for s in present}
+    counts = {name: sum(1 for s in present if s.agency == name) for name in candidates}
+    order = {a.name: i for i, a in enumerate(AGENCIES)}
+    return min(candidates, key=lambda name: (-counts[name], order.get(name, len(order))))
+

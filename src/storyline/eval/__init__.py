@@ -1,0 +1,1 @@
+"""Scoring of pipeline stages against labelled data."""

@@ -1,0 +1,109 @@
+"""The relational schema, in SQLAlchemy Core, portable across SQLite and PostgreSQL.
+
+Alembic migrations under ``migrations/versions`` create exactly these tables;
+a test checks that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+ID = String(64)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("key", ID, nullable=False, index=True),  # same document across versions
+    Column("version_of", ID, ForeignKey("articles.id"), nullable=True),
+    Column("url", Text),
+    Column("source_name", Text, nullable=False),
+    Column("source_domain", Text, index=True),
+    Column("title", Text),
+    Column("byline", Text),
+    # The original offset is kept as text; the UTC value is for filtering and sorting.
+    Column("published", Text),
+    Column("published_utc", DateTime, index=True),
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),
+    Column("content_hash", ID, nullable=False),
+    Column("source_file", Text, nullable=False),
+    Column("source_locator", Text),
+    Column("ingested_at", DateTime, nullable=False),
+)
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("analyzer", String(128), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("band", SmallInteger, primary_key=True),
+    Column("key", BigInteger, nullable=False),
+    Index("ix_minhash_bands_band_key", "band", "key"),
+)
+
+dup_groups = Table(
+    "dup_groups",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ID, nullable=False, index=True),
+    Column("parent_id", ID, nullable=False),
+    Column("syndicated_from", Text),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("headline", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("first_seen", DateTime, index=True),
+    Column("last_seen", DateTime, index=True),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", ID, nullable=False, index=True),
+)
+
+# A brief is derived data: cached so the web app serves it without recomputing.
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("story_id", ID, primary_key=True),
+    Column("fingerprint", ID, nullable=False),  # changes when the story's articles or analyses change
+    Column("data", JSON, nullable=False),
+    Column("built_at", DateTime, nullable=False),
+)

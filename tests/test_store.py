@@ -1,0 +1,161 @@
+"""The embedded store: migrations, idempotent ingest, versions, crash safety, the CLI over it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from storyline.model import Analysis, Article, Entity, Provenance, Source
+from storyline.storage import Store, resolve_url
+from storyline.storage.schema import metadata
+
+STORYLINE = [sys.executable, "-m", "storyline.cli"]
+
+
+def _article(text: str, url: str = "https://x.example/a", **kw) -> Article:
+    return Article(text=text, source=Source("X News", "x.example"), provenance=Provenance("t"), url=url, title="T", **kw)
+
+
+def test_migrations_create_exactly_the_schema(store):
+    inspector = inspect(store.engine)
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.columns.keys()), table.name
+    assert "alembic_version" in inspector.get_table_names()
+
+
+def test_same_article_twice_is_stored_once(store):
+    a = _article("Body one.")
+    assert store.add_articles([a, a]) == 1
+    assert store.add_articles([_article("Body one.")]) == 0
+    assert store.count_articles() == 1
+
+
+def test_recrawl_with_changed_text_is_a_linked_version(store):
+    first, second = _article("Body one."), _article("Body one, corrected.")
+    store.add_articles([first])
+    store.add_articles([second])
+    stored = store.get_article(second.id)
+    assert stored.version_of == first.id and stored.key == first.key
+    assert [a.id for a in store.iter_articles(latest_only=True)] == [second.id]
+
+
+def test_article_round_trip_keeps_offset_and_fields(store):
+    published = datetime.fromisoformat("2026-03-17T09:30:00+01:00")
+    a = _article("Body.", published=published, byline="By A", language="en")
+    store.add_articles([a])
+    b = store.get_article(a.id[:8])
+    assert b.published == published and b.published.utcoffset() == published.utcoffset()
+    assert (b.text, b.byline, b.language, b.source, b.provenance) == (a.text, a.byline, a.language, a.source, a.provenance)
+
+
+def test_filters_by_source_and_date(store):
+    store.add_articles(
+        [
+            _article("A.", url="https://x.example/1", published=datetime(2026, 3, 1, tzinfo=timezone.utc)),
+            _article("B.", url="https://x.example/2", published=datetime(2026, 3, 9, tzinfo=timezone.utc)),
+            Article(text="C.", source=Source("Y", "y.example"), provenance=Provenance("t")),
+        ]
+    )
+    assert [a.text for a in store.iter_articles(since=datetime(2026, 3, 5, tzinfo=timezone.utc))] == ["B."]
+    assert [a.text for a in store.iter_articles(source="y.example")] == ["C."]
+    assert [a.text for a in store.iter_articles()] == ["A.", "B.", "C."]  # undated last
+
+
+def test_analyses_round_trip_and_reanalysis_on_version_change(store):
+    a = _article("Ana Ruiz spoke.")
+    store.add_articles([a])
+    assert store.ids_needing_analysis("v1") == [a.id]
+    store.save_analyses([Analysis(a.id, "v1", [(0, 15)], [Entity("Ana Ruiz", "PERSON", 0, 8, "Ana Ruiz")])])
+    assert store.ids_needing_analysis("v1") == []
+    assert store.ids_needing_analysis("v2") == [a.id]
+    assert store.get_analyses([a.id])[a.id].entities[0].canonical == "Ana Ruiz"
+
+
+def test_db_url_resolution(monkeypatch, tmp_path):
+    monkeypatch.delenv("STORYLINE_DB", raising=False)
+    assert resolve_url(None) == "sqlite:///storyline.db"
+    monkeypatch.setenv("STORYLINE_DB", str(tmp_path / "env.db"))
+    assert resolve_url(None).endswith("env.db")
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def _jsonl(path: Path, n: int) -> None:
+    with path.open("w") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"title": f"Story {i}", "text": f"Paragraph number {i} about the harbour. " * 20, "source": "x.example", "url": f"https://x.example/{i}"}) + "\n")
+
+
+def _count(db: Path) -> tuple[int, int]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select count(*), count(distinct key) from articles").fetchone()
+
+
+def test_sigkill_half_way_then_rerun_loses_and_duplicates_nothing(tmp_path):
+    src, db = tmp_path / "big.jsonl", tmp_path / "kill.db"
+    _jsonl(src, 2000)
+    cmd = STORYLINE + ["ingest", str(src), "--db", str(db), "--batch-size", "20"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Kill as soon as part of the file is committed (the poll bounds how long we wait, it asserts nothing).
+    for _ in range(600):
+        if db.exists() and proc.poll() is None:
+            try:
+                if 0 < _count(db)[0]:
+                    break
+            except sqlite3.OperationalError:
+                pass
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _count(db)[0] < 2000, "the ingest finished before it could be killed"
+    subprocess.run(cmd, check=True, capture_output=True)
+    assert _count(db) == (2000, 2000)
+
+
+def test_cli_ingest_errors_exit_code_and_strict(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("title: Good\n\nA good body.\n")
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(bytes(range(256)) * 10)
+    db = str(tmp_path / "cli.db")
+    run = subprocess.run(STORYLINE + ["ingest", str(bad), str(good), "--db", db], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert f"error: {bad}: binary file" in run.stderr
+    assert "1 new" in run.stdout
+    strict = subprocess.run(STORYLINE + ["ingest", "--strict", str(bad), str(good), "--db", str(tmp_path / "s.db")], capture_output=True, text=True)
+    assert strict.returncode == 1
+    assert Store(str(tmp_path / "s.db")).count_articles() == 0
+
+
+def test_cli_articles_and_show_json(tmp_path):
+    src = tmp_path / "a.jsonl"
+    _jsonl(src, 3)
+    db = str(tmp_path / "cli.db")
+    subprocess.run(STORYLINE + ["ingest", str(src), "--db", db], check=True, capture_output=True)
+    listing = subprocess.run(STORYLINE + ["articles", "--db", db, "--format", "jsonl"], check=True, capture_output=True, text=True)
+    rows = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert len(rows) == 3 and {r["source"] for r in rows} == {"x.example"}
+    shown = subprocess.run(STORYLINE + ["show", rows[0]["id"], "--db", db, "--format", "json"], check=True, capture_output=True, text=True)
+    assert json.loads(shown.stdout)["text"].startswith("Paragraph number")
+    env = dict(os.environ, STORYLINE_DB=db)
+    via_env = subprocess.run(STORYLINE + ["articles", "--format", "json"], check=True, capture_output=True, text=True, env=env)
+    assert len(json.loads(via_env.stdout)) == 3
+
+
+def test_every_command_has_help():
+    from storyline.cli.app import app
+
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name in group.list_commands(None):
+        run = subprocess.run(STORYLINE + [name, "--help"], capture_output=True, text=True)
+        assert run.returncode == 0 and "Usage" in run.stdout, name
