@@ -32,6 +32,15 @@ def test_migrations_create_exactly_the_schema(store):
     assert "alembic_version" in inspector.get_table_names()
 
 
+def test_schema_revision_is_the_newest_migration(store):
+    from alembic.script import ScriptDirectory
+
+    from storyline.storage.schema import SCHEMA_REVISION
+
+    assert ScriptDirectory.from_config(store.alembic_config()).get_current_head() == SCHEMA_REVISION
+    assert store.schema_revision() == SCHEMA_REVISION
+
+
 def test_same_article_twice_is_stored_once(store):
     a = _article("Body one.")
     assert store.add_articles([a, a]) == 1

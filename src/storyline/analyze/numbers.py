@@ -45,6 +45,7 @@ Each token is looked at a bounded number of times, so the pass is linear.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -100,30 +101,41 @@ NOT_QUANTITY = re.compile(
 class _Numeral:
     start: int  # token indices, end exclusive
     end: int
-    base: float  # the value before any trailing scale word: 1.2 in "1.2 million"
     value: float
-    scaled: bool  # ended in a scale word or abbreviation
-    spelled: bool  # starts with a number word rather than digits
-    open_range: bool  # "140-": a range continues right after
+    factor: float  # the trailing scale: 1e6 for "1.2 million", 1 for "1,200"
+    spelled: bool  # number words rather than digits
+    open_range: bool  # "140-": the other end of a range follows
 
 
 @dataclass(slots=True)
 class _Phrase:
-    start: int
-    end: int  # token indices of the whole fact, end exclusive
+    start: int  # token indices of the whole fact, end exclusive
+    end: int
     numeral: _Numeral
-    kind: str
-    unit: str | None
-    approximate: bool
-    about_token: int  # token the parse is walked up from
-    age_about: str | None = None
+    kind: str = "count"
+    unit: str | None = None
+    approximate: bool = False
+    plural_noun: bool = False  # the unit is a counted noun in the plural
+
+
+class _People:
+    """PERSON entities looked up by where they start and end."""
+
+    def __init__(self, entities: list[Entity]):
+        persons = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.end)
+        self.ends = [e.end for e in persons]
+        self.persons = persons
+        self.ending = {e.end: e for e in persons}
+        self.starting = {e.start: e for e in persons}
+
+    def nearest_before(self, char: int) -> Entity | None:
+        k = bisect_right(self.ends, char) - 1
+        return self.persons[k] if k >= 0 and char - self.ends[k] <= PERSON_WINDOW else None
 
 
 def find_numbers(doc: Doc, entities: list[Entity]) -> list[NumberFact]:
-    persons = [e for e in entities if e.label == "PERSON"]
-    person_ending = {e.end: e for e in persons}
-    person_starting = {e.start: e for e in persons}
-    excluded = _excluded_chars(doc.text)
+    people = _People(entities)
+    excluded = [m.span() for m in NOT_QUANTITY.finditer(doc.text)]
     facts: list[NumberFact] = []
     i = 0
     while i < len(doc):
@@ -132,57 +144,51 @@ def find_numbers(doc: Doc, entities: list[Entity]) -> list[NumberFact]:
             i += 1
             continue
         phrases = [phrase]
-        follower = _range_end(doc, phrase, excluded)
-        if follower is not None:
-            phrases = [_join_range(phrase, follower), follower]
-        for p in phrases:
-            fact = _fact(doc, p, persons, person_ending, person_starting)
-            if fact is not None:
-                facts.append(fact)
+        second = _range_end(doc, phrase, excluded)
+        if second is not None:
+            phrases = [_join_range(phrase, second), second]
+        facts.extend(f for p in phrases if (f := _fact(doc, p, people)) is not None)
         i = phrases[-1].end
     return facts
-
-
-def _excluded_chars(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in NOT_QUANTITY.finditer(text)]
-
-
-def _inside(spans: list[tuple[int, int]], tok: Token) -> bool:
-    # spans are few and sorted; a bisect would be faster but the list is usually empty
-    from bisect import bisect_right
-
-    k = bisect_right(spans, (tok.idx, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= tok.idx < spans[k][1]
 
 
 def _lower(doc: Doc, i: int) -> str:
     return doc[i].lower_ if 0 <= i < len(doc) else ""
 
 
-def _numeral_at(doc: Doc, i: int) -> _Numeral | None:
-    """The numeral starting at token ``i``: digits or number words, with a trailing scale."""
-    tok = doc[i]
-    if (m := DIGITS.fullmatch(tok.text)) is not None:
-        base = float(m.group(1).replace(",", ""))
-        if m.group(2):
-            factor = ABBREVIATED_SCALES[m.group(2).lower()]
-            return _Numeral(i, i + 1, base, base * factor, True, False, bool(m.group(3)))
-        if m.group(3):
-            return _Numeral(i, i + 1, base, base, False, False, True)
-        return _scaled(doc, i + 1, _Numeral(i, i + 1, base, base, False, False, False))
-    return _spelled_at(doc, i)
+def _inside(spans: list[tuple[int, int]], tok: Token) -> bool:
+    k = bisect_right(spans, (tok.idx, len(tok.doc.text) + 1)) - 1
+    return k >= 0 and spans[k][0] <= tok.idx < spans[k][1]
 
 
-def _scaled(doc: Doc, j: int, n: _Numeral) -> _Numeral:
-    """Extend a digit numeral with a scale word ("1.2 million") or a glued abbreviation ("5m")."""
-    word = _lower(doc, j)
+# ---------------------------------------------------------------- numerals
+
+
+def _numeral_at(doc: Doc, i: int, money: bool) -> _Numeral | None:
+    """Digits or number words starting at token ``i``, with a trailing scale.
+
+    Single-letter abbreviations ("5m", "$3b", "40k") count as scales only for
+    money: elsewhere "5m" is as likely five metres.
+    """
+    m = DIGITS.fullmatch(doc[i].text)
+    if m is None:
+        return _spelled_at(doc, i)
+    value = float(m.group(1).replace(",", ""))
+    abbreviation = (m.group(2) or "").lower()
+    if abbreviation and (money or len(abbreviation) > 1):
+        factor = ABBREVIATED_SCALES[abbreviation]
+        return _Numeral(i, i + 1, value * factor, factor, False, bool(m.group(3)))
+    if abbreviation or m.group(3):
+        return _Numeral(i, i + 1, value, 1.0, False, bool(m.group(3)))
+    word = _lower(doc, i + 1)
+    glued = not doc[i].whitespace_
     if word in SCALES and word != "dozen":
         factor = SCALES[word]
-    elif word in ABBREVIATED_SCALES and not doc[j - 1].whitespace_:
+    elif glued and word in ABBREVIATED_SCALES and (money or len(word) > 1):
         factor = ABBREVIATED_SCALES[word]
     else:
-        return n
-    return _Numeral(n.start, j + 1, n.base, n.value * factor, True, False, False)
+        return _Numeral(i, i + 1, value, 1.0, False, False)
+    return _Numeral(i, i + 2, value * factor, factor, False, False)
 
 
 def _spelled_at(doc: Doc, i: int) -> _Numeral | None:
@@ -191,115 +197,110 @@ def _spelled_at(doc: Doc, i: int) -> _Numeral | None:
     if not _is_number_word(_lower(doc, j)):
         return None
     total = current = 0.0
-    base = None
-    while j < len(doc):
-        word = doc[j].lower_
-        if word in SMALL or word in TENS:
-            current += SMALL.get(word, TENS.get(word, 0))
+    while j < len(doc) and _is_number_word(word := doc[j].lower_):
+        if word in SCALES and word in ("hundred", "dozen"):
+            current = (current or 1) * SCALES[word]
         elif word in SCALES:
-            base = total + current or 1 if base is None else base
-            if word in ("hundred", "dozen"):
-                current = (current or 1) * SCALES[word]
-            else:
-                total += (current or 1) * SCALES[word]
-                current = 0
+            total += (current or 1) * SCALES[word]
+            current = 0
         else:
-            break
+            current += SMALL.get(word, TENS.get(word, 0))
         j += 1
         # "twenty-five", "hundred and twenty": a joiner only when a number word follows
-        if _lower(doc, j) == "-" and not doc[j - 1].whitespace_ and _is_number_word(_lower(doc, j + 1)):
+        joiner = _lower(doc, j)
+        if _is_number_word(_lower(doc, j + 1)) and (
+            joiner == "-" and not doc[j - 1].whitespace_ or joiner == "and" and _lower(doc, j - 1) in SCALES
+        ):
             j += 1
-        elif _lower(doc, j) == "and" and _lower(doc, j - 1) in SCALES and _is_number_word(_lower(doc, j + 1)):
-            j += 1
-    value = total + current
-    scaled = _lower(doc, j - 1) in SCALES and _lower(doc, j - 1) != "dozen"
-    return _Numeral(i, j, base if scaled and base is not None else value, value, scaled, True, False)
+    last = _lower(doc, j - 1)
+    factor = SCALES[last] if last in SCALES and last != "dozen" else 1.0
+    return _Numeral(i, j, total + current, factor, True, False)
 
 
 def _is_number_word(word: str) -> bool:
     return word in SMALL or word in TENS or word in SCALES
 
 
+# ---------------------------------------------------------------- phrases
+
+
 def _phrase_at(doc: Doc, i: int, excluded: list[tuple[int, int]]) -> _Phrase | None:
     """The numeric fact whose numeral starts at token ``i``, or None when it is not a quantity."""
-    numeral = _numeral_at(doc, i)
-    if numeral is None or _inside(excluded, doc[i]) or _is_time_or_label(doc, numeral):
+    currency = CURRENCY_SIGNS.get(_lower(doc, i - 1))
+    numeral = _numeral_at(doc, i, money=currency is not None)
+    if numeral is None or _inside(excluded, doc[i]) or _is_date_or_time(doc, numeral):
         return None
-    start = i
-    currency = None
-    sign = _lower(doc, start - 1)
-    if sign in CURRENCY_SIGNS:
-        currency = CURRENCY_SIGNS[sign]
-        start -= 1
-    hedge = _hedge_before(doc, start)
-    approximate = hedge > 0
-    start -= hedge
-    phrase = _Phrase(start, numeral.end, numeral, "count", None, approximate, numeral.end - 1)
-    _classify(doc, phrase, currency)
-    if phrase.kind == "count" and phrase.unit is None and not _reportable_bare(doc, numeral):
+    phrase = _Phrase(i, numeral.end, numeral)
+    if currency:
+        phrase.start -= 1
+    if _lower(doc, phrase.start - 1) == "aged":
+        phrase.start -= 1
+        phrase.kind, phrase.unit = "age", "year"
+    else:
+        _classify(doc, phrase, currency)
+    hedge = _hedge_before(doc, phrase.start)
+    phrase.start -= hedge
+    phrase.approximate = hedge > 0
+    if _looks_like_year(doc, numeral) and not (phrase.kind != "count" or phrase.plural_noun):
         return None
     return phrase
 
 
-def _is_time_or_label(doc: Doc, n: _Numeral) -> bool:
-    """Dates, clock times, ordinal-like labels and model numbers around a numeral."""
+def _is_date_or_time(doc: Doc, n: _Numeral) -> bool:
     before, after = _lower(doc, n.start - 1), _lower(doc, n.end)
-    if before in MONTHS or after in MONTHS or after in CLOCK_WORDS or before in ("#", "no.", "number"):
+    if before in MONTHS or after in MONTHS or after in CLOCK_WORDS:
         return True
-    if after == "of" and _lower(doc, n.end + 1) in MONTHS:
+    if after == "ago" or _lower(doc, n.end + 1) == "ago":  # "three days ago" is a date
         return True
-    return not n.spelled and n.start > 0 and doc[n.start - 1].pos_ == "PROPN" and bool(doc[n.start - 1].whitespace_) and _lower(doc, n.start - 2) not in (",", "(")
+    return after == "of" and _lower(doc, n.end + 1) in MONTHS
+
+
+def _looks_like_year(doc: Doc, n: _Numeral) -> bool:
+    text = doc[n.start].text
+    return n.end == n.start + 1 and len(text) == 4 and text.isdigit() and 1000 <= n.value <= 2100
 
 
 def _hedge_before(doc: Doc, i: int) -> int:
     """Number of tokens of the hedge ("about", "more than") right before token ``i``."""
-    for length in range(HEDGE_LENGTH, 0, -1):
-        if i - length >= 0 and tuple(t.lower_ for t in doc[i - length : i]) in HEDGES:
+    for length in range(min(HEDGE_LENGTH, i), 0, -1):
+        if tuple(t.lower_ for t in doc[i - length : i]) in HEDGES:
             return length
     return 0
 
 
 def _classify(doc: Doc, p: _Phrase, currency: str | None) -> None:
-    """Set kind, unit and the end of the phrase from the words after the numeral."""
+    """Kind, unit and end of the phrase from the words after the numeral."""
     j = p.end
-    after = _lower(doc, j)
-    if _age_suffix(doc, j):
-        p.kind, p.unit = "age", "year"
-        p.end = _age_suffix(doc, j)
-    elif currency or after in CURRENCY_WORDS:
-        p.kind, p.unit = "money", currency or CURRENCY_WORDS[after]
-        if not currency:
-            p.end = j + 1
-    elif after in ("%", "percent", "pct", "pc"):
+    after, next_after = _lower(doc, j), _lower(doc, j + 1)
+    if age_end := _age_suffix(doc, j):
+        p.kind, p.unit, p.end = "age", "year", age_end
+    elif currency:
+        p.kind, p.unit = "money", currency
+    elif after in CURRENCY_WORDS:
+        p.kind, p.unit, p.end = "money", CURRENCY_WORDS[after], j + 1
+    elif after in ("%", "percent", "pct"):
         p.kind, p.unit, p.end = "percent", "percent", j + 1
-    elif after == "per" and _lower(doc, j + 1) == "cent":
+    elif (after, next_after) == ("per", "cent"):
         p.kind, p.unit, p.end = "percent", "percent", j + 2
-    elif after == "percentage" and _lower(doc, j + 1) in ("point", "points"):
+    elif after == "percentage" and next_after in ("point", "points"):
         p.kind, p.unit, p.end = "percent", "percentage point", j + 2
-    else:
-        noun = _counted_noun(doc, j)
-        if noun is None:
-            return
-        unit = doc[noun].lemma_.lower()
-        if unit in TIME_UNITS:
-            p.kind = "duration"
-        p.unit, p.end, p.about_token = unit, noun + 1, noun
-    p.about_token = max(p.about_token, p.end - 1) if p.kind != "count" else p.about_token
+    elif (noun := _counted_noun(doc, j)) is not None:
+        p.unit, p.end = doc[noun].lemma_.lower(), noun + 1
+        p.kind = "duration" if p.unit in TIME_UNITS else "count"
+        p.plural_noun = doc[noun].tag_ == "NNS"
 
 
 def _age_suffix(doc: Doc, j: int) -> int:
-    """End of "-year-old" / "years old" / "-years-old" after a numeral, or 0."""
+    """End of "-year-old" / "years old" / "-years-old" starting at token ``j``, or 0."""
     k = j + 1 if _lower(doc, j) == "-" else j
     if _lower(doc, k) not in ("year", "years"):
         return 0
-    k += 1
-    if _lower(doc, k) == "-":
-        k += 1
-    return k + 1 if _lower(doc, k) == "old" else 0
+    k += 1 if _lower(doc, k + 1) == "-" else 0
+    return k + 2 if _lower(doc, k + 1) == "old" else 0
 
 
 def _counted_noun(doc: Doc, j: int) -> int | None:
-    """Index of the noun counted by a numeral ending before token ``j``: "20 weeks", "a 20-year term"."""
+    """The noun counted by a numeral ending before token ``j``: "20 weeks", "a 20-year term", "three injured people"."""
     if _lower(doc, j) == "-" and not doc[j - 1].whitespace_:
         j += 1
     for k in range(j, min(j + 3, len(doc))):
@@ -311,116 +312,100 @@ def _counted_noun(doc: Doc, j: int) -> int | None:
     return None
 
 
-def _reportable_bare(doc: Doc, n: _Numeral) -> bool:
-    """A number with no unit: reported only when written in digits and not a year."""
-    if n.spelled and not n.scaled:
-        return False
-    return n.scaled or not _looks_like_year(doc, n)
-
-
-def _looks_like_year(doc: Doc, n: _Numeral) -> bool:
-    text = doc[n.start].text
-    return len(text) == 4 and text.isdigit() and 1000 <= n.value <= 2100
-
-
 def _range_end(doc: Doc, first: _Phrase, excluded: list[tuple[int, int]]) -> _Phrase | None:
     """The second end of "40 to 50 people", "$140-$150 million", "between 40 and 50"."""
     j = first.numeral.end
-    if first.end != j or first.numeral.scaled and first.unit is None and first.kind == "count":
+    if first.end != j or first.kind == "age":
         return None
     if not first.numeral.open_range:
         joiner = _lower(doc, j)
-        between = _lower(doc, first.start - 1) == "between" or _lower(doc, first.start) == "between"
+        between = "between" in (_lower(doc, first.start - 1), _lower(doc, first.start))
         if not (joiner in ("-", "–", "to") or joiner == "and" and between):
             return None
         j += 1
     if _lower(doc, j) in CURRENCY_SIGNS:
         j += 1
-    if j >= len(doc):
-        return None
-    second = _phrase_at(doc, j, excluded)
+    second = _phrase_at(doc, j, excluded) if j < len(doc) else None
     return second if second is not None and second.numeral.start == j else None
 
 
 def _join_range(first: _Phrase, second: _Phrase) -> _Phrase:
-    """The first end of a range takes the second's scale, kind and unit ("140-150 million")."""
-    factor = second.numeral.value / second.numeral.base if second.numeral.base else 1.0
-    n = first.numeral
-    numeral = _Numeral(n.start, n.end, n.base, n.value * factor, second.numeral.scaled, n.spelled, True)
+    """Both ends of a range are approximate; the first takes the second's scale and unit ("140-150 million")."""
     second.approximate = True
-    kind, unit = (first.kind, first.unit) if first.kind != "count" or first.unit else (second.kind, second.unit)
-    return _Phrase(first.start, first.end, numeral, kind, unit, True, second.about_token)
+    n = first.numeral
+    if n.factor == 1.0 and second.numeral.factor != 1.0:
+        n = _Numeral(n.start, n.end, n.value * second.numeral.factor, second.numeral.factor, n.spelled, True)
+    if first.kind == "count" and first.unit is None:
+        first.kind, first.unit = second.kind, second.unit
+    return _Phrase(first.start, first.end, n, first.kind, first.unit, True, second.plural_noun)
 
 
-def _fact(
-    doc: Doc,
-    p: _Phrase,
-    persons: list[Entity],
-    person_ending: dict[int, Entity],
-    person_starting: dict[int, Entity],
-) -> NumberFact | None:
-    value = p.numeral.value
-    about = None
-    if p.kind == "count" and p.unit is None and _appositive_age(doc, p, person_ending):
-        p.kind, p.unit = "age", "year"
-    if p.kind == "age":
-        if not (0 < value <= 130 and value == int(value)):
+# ---------------------------------------------------------------- facts
+
+
+def _fact(doc: Doc, p: _Phrase, people: _People) -> NumberFact | None:
+    if p.kind == "count" and p.unit is None:
+        if _appositive_age(doc, p, people):
+            p.kind, p.unit = "age", "year"
+        elif not _reportable_bare(doc, p.numeral):
             return None
-        about = _age_about(doc, p, persons, person_ending, person_starting)
+    value = p.numeral.value
+    if p.kind == "age":
+        if not (0 < value <= 130 and value.is_integer()):
+            return None
+        about = _age_about(doc, p, people)
     else:
         about = _governor(doc, p)
     start, end = doc[p.start].idx, doc[p.end - 1].idx + len(doc[p.end - 1].text)
     return NumberFact(doc.text[start:end], start, end, value, p.unit, about, p.kind, p.approximate)
 
 
-def _appositive_age(doc: Doc, p: _Phrase, person_ending: dict[int, Entity]) -> bool:
-    """ "Ana Ruiz, 52," / "Ana Ruiz (52)": a bare number set off right after a person's name."""
-    if p.start != p.numeral.start or p.numeral.spelled or p.start < 2:
+def _reportable_bare(doc: Doc, n: _Numeral) -> bool:
+    """A number with no unit: only in digits or with a scale, and not a label such as "Boeing 737"."""
+    if n.spelled and n.factor == 1.0:
         return False
-    opener, closer = doc[p.start - 1].text, _lower(doc, p.end)
-    named = doc[p.start - 2].idx + len(doc[p.start - 2].text) in person_ending
-    return named and (opener == "," and closer in (",", ".", ";", "") or opener == "(" and closer == ")")
+    before = doc[n.start - 1] if n.start > 0 else None
+    return before is None or before.pos_ != "PROPN"
 
 
-def _age_about(
-    doc: Doc,
-    p: _Phrase,
-    persons: list[Entity],
-    person_ending: dict[int, Entity],
-    person_starting: dict[int, Entity],
-) -> str | None:
-    if p.start >= 2 and doc[p.start - 1].text in (",", "("):
-        named = person_ending.get(doc[p.start - 2].idx + len(doc[p.start - 2].text))
-        if named is not None:
-            return named.canonical
-    if p.end < len(doc):
+def _person_before(doc: Doc, p: _Phrase, people: _People) -> Entity | None:
+    """The person named right before "Ana Ruiz, 52" / "Ana Ruiz (52)"."""
+    if p.start < 2 or doc[p.start - 1].text not in (",", "("):
+        return None
+    name = doc[p.start - 2]
+    return people.ending.get(name.idx + len(name.text))
+
+
+def _appositive_age(doc: Doc, p: _Phrase, people: _People) -> bool:
+    if p.numeral.spelled or p.start != p.numeral.start or _person_before(doc, p, people) is None:
+        return False
+    closer = _lower(doc, p.end)
+    return closer == ")" if doc[p.start - 1].text == "(" else closer in (",", ".", ";", "")
+
+
+def _age_about(doc: Doc, p: _Phrase, people: _People) -> str | None:
+    named = _person_before(doc, p, people)
+    if named is None and p.end < len(doc):
         following = doc[p.end]
-        if following.idx in person_starting:
-            return person_starting[following.idx].canonical
-        if following.pos_ == "NOUN":
+        named = people.starting.get(following.idx)
+        if named is None and following.pos_ == "NOUN":
             return following.lemma_.lower()
-    return _nearest_person_before(persons, doc[p.start].idx)
-
-
-def _nearest_person_before(persons: list[Entity], char: int) -> str | None:
-    best = None
-    for e in persons:
-        if char - PERSON_WINDOW <= e.end <= char and (best is None or e.end > best.end):
-            best = e
-    return best.canonical if best else None
+    named = named or people.nearest_before(doc[p.start].idx)
+    return named.canonical if named else None
 
 
 def _governor(doc: Doc, p: _Phrase) -> str | None:
     """Lemma of the nearest verb or common noun above the phrase in the dependency parse."""
     if not doc.has_annotation("DEP"):
         return None
-    tok = doc[p.about_token]
+    tok = doc[p.end - 1]
     for _ in range(4):
         if tok.head.i == tok.i:
             return None
+        # a conjunct or apposition hangs off a sibling ("300 people, 20 homes"), not a governor
+        sibling = tok.dep_ in ("conj", "appos")
         tok = tok.head
-        if p.start <= tok.i < p.end:
-            continue
-        if tok.pos_ in ("VERB", "NOUN"):
-            return tok.lemma_.lower()
+        lemma = tok.lemma_.lower()
+        if not (sibling or p.start <= tok.i < p.end or lemma == p.unit) and tok.pos_ in ("VERB", "NOUN"):
+            return lemma
     return None

@@ -34,7 +34,8 @@ from storyline.analyze.entities import title_gender
 from storyline.model import Entity, Quote
 
 OPEN, CLOSE, EITHER = 1, 2, 3
-_DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
+# Two apostrophes stand for a straight double mark in some archives (NYT).
+_DOUBLE_MARKS = re.compile(r"''|[\"“”„«»]")
 _SINGLE_OPEN = re.compile(r"(?<!\w)['‘](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])['’](?!\w)")
 _OPENS_AFTER = "([{—–-/"
@@ -75,14 +76,15 @@ class _Marked:
 # ---------------------------------------------------------------- pairing marks
 
 
-def _direction(text: str, i: int) -> int:
+def _direction(text: str, i: int, j: int) -> int:
+    """Whether the mark text[i:j] opens or closes a quote (or could do either)."""
     ch = text[i]
     if ch in "“„«":
         return OPEN
     if ch in "”»":
         return CLOSE
     before = text[i - 1] if i else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[j] if j < len(text) else " "
     if (before.isspace() or before in _OPENS_AFTER) and not after.isspace():
         return OPEN
     if (after.isspace() or after in _CLOSES_BEFORE) and not before.isspace():
@@ -108,15 +110,15 @@ def _pair_double(text: str, breaks: list[tuple[int, int]]) -> list[_Marked]:
     pieces: list[tuple[int, int]] | None = None
     open_at = piece_start = 0
     for m in _DOUBLE_MARKS.finditer(text):
-        i = m.start()
-        direction = _direction(text, i)
+        i, j = m.span()
+        direction = _direction(text, i, j)
         if pieces is not None:
             k = bisect_left(break_starts, piece_start)
             crosses = k < len(breaks) and breaks[k][0] < i
             if crosses and direction != CLOSE and breaks[k][1] == i:
                 # The next paragraph reopens the quote: it goes on.
                 pieces.append((piece_start, _rstrip_at(text, breaks[k][0], piece_start)))
-                piece_start = i + 1
+                piece_start = j
                 continue
             if not crosses and direction != OPEN:
                 if i > piece_start:
@@ -126,7 +128,7 @@ def _pair_double(text: str, breaks: list[tuple[int, int]]) -> list[_Marked]:
                 continue
             pieces = None  # never closed: drop it and read this mark afresh
         if direction != CLOSE:
-            pieces, open_at, piece_start = [], i, i + 1
+            pieces, open_at, piece_start = [], i, j
     return found
 
 

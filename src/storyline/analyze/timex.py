@@ -21,6 +21,8 @@ __all__ = ["find_timexes", "normalise", "Normalised", "clause_tense", "PAST", "P
 FUTURE_AUX = {"will", "'ll", "ll", "wo", "shall"}
 # "is expected to open in April", "plans to open in April", "is going to open in April".
 FUTURE_GOVERNORS = {"go", "expect", "plan", "schedule", "intend", "aim", "due", "set", "hope", "prepare"}
+# "is scheduled for Dec. 10", "is expected in January".
+SCHEDULING_VERBS = {"schedule", "expect", "plan", "due", "slate"}
 PAST_TAGS = {"VBD", "VBN"}
 PRESENT_TAGS = {"VBZ", "VBP", "VBG"}
 MAX_CLIMB = 6  # head links followed from the expression to its verb
@@ -52,7 +54,7 @@ def _year_shift_of_quarter(expression: str, value: str | None, before: list[Time
         return value
     previous = before[-1]
     quarter = _QUARTER_VALUE.fullmatch(previous.value or "")
-    if quarter is None or start - previous.end > REFERENCE_WINDOW:
+    if quarter is None or start - previous.end > REFERENCE_WINDOW or int(quarter[1]) != int(value[:4]) + 1:
         return value
     return f"{int(quarter[1]) - 1}-Q{quarter[2]}"
 
@@ -66,6 +68,12 @@ def clause_tense(doc: Doc, start: int, end: int) -> str | None:
     if verb is None:
         return None
     if _is_future(verb):
+        return FUTURE
+    if verb.tag_ == "VB":
+        # a bare verb: "did not open" looks back; "to open", "may open", "could open" look ahead
+        do = next((c for c in verb.children if c.dep_ == "aux" and c.lemma_ == "do"), None)
+        return PAST if do is not None and do.tag_ == "VBD" else PRESENT if do is not None else FUTURE
+    if verb.tag_ == "VBN" and verb.lemma_ in SCHEDULING_VERBS:
         return FUTURE
     if verb.tag_ in PAST_TAGS:
         return PAST

@@ -43,6 +43,9 @@ SMALL_NUMBERS = {
 VAGUE_QUANTITIES = ("a few", "few", "several", "many", "some", "a number of", "recent", "coming", "the past few",
                     "the last few", "the next few", "the past several", "the next several", "the last several")  # fmt: skip
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+ONES = {w: SMALL_NUMBERS[w] for w in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")}
+TENS = {w: SMALL_NUMBERS[w] for w in ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")}
+TENS_DECADES = {w.replace("y", "ies"): w for w in TENS}  # "the nineties"
 APPROX = r"(?:about|around|nearly|almost|approximately|roughly|more\s+than|less\s+than|fewer\s+than|at\s+least|up\s+to|no\s+more\s+than|some)"
 
 
@@ -68,7 +71,7 @@ PART = r"(?:morning|afternoon|evening|night)"
 CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\d{1,2}:\d\d(?!\d)|noon|midnight)(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?"
 RELDAY = r"(?:today|yesterday|tomorrow|tonight)"
 EDGE = r"(?:(?:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|the\s+(?:first|second)\s+half\s+of)\s+|mid-\s*)"
-REL = r"(?:this|last|next|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+current|the\s+same|current|coming|past|previous|earlier\s+this|later\s+this|the\s+following|that)"
+REL = r"(?:this\s+past|this|last|next|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+current|the\s+same|current|coming|past|previous|earlier\s+this|later\s+this|the\s+following|that)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,9 @@ def add_quarters(year: int, q: int, n: int) -> tuple[int, int]:
     return index // 4, index % 4 + 1
 
 
+NEAR_FUTURE_MONTHS = 2  # in the present tense, a date this close ahead is the coming one ("payable Dec. 7")
+
+
 def year_for(month: int, day: int | None, ctx: Context) -> int:
     """The year of a month (and day) named without one: the last such before the anchor, or the next if future."""
     assert ctx.anchor is not None
@@ -168,6 +174,10 @@ def year_for(month: int, day: int | None, ctx: Context) -> int:
     now = (a.month, a.day if day else 0)
     if ctx.tense == FUTURE:
         return a.year if here >= now else a.year + 1
+    if ctx.tense == PRESENT and here > now and (month - a.month) % 12 <= NEAR_FUTURE_MONTHS:
+        return a.year
+    if ctx.tense == PRESENT and here < now and (a.month - month) % 12 >= 12 - NEAR_FUTURE_MONTHS:
+        return a.year + 1
     return a.year if here <= now else a.year - 1
 
 
@@ -210,6 +220,21 @@ def shifted(ctx: Context, n: float | None, unit: str, sign: int) -> str | None:
     return None
 
 
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def season_value(word: str, step: int, ctx: Context) -> str:
+    """'this summer', 'last fall', 'next spring', 'the winter': the season named, relative to the anchor."""
+    assert ctx.anchor is not None
+    code = SEASONS[word.lower()]
+    start = SEASON_START[code]
+    current = max((c for c, m in SEASON_START.items() if m <= ctx.anchor.month), key=SEASON_START.get, default="WI")
+    year = year_for(start, None, Context(ctx.anchor, FUTURE if step > 0 else ctx.tense if step == 0 else PAST))
+    if code == current and step:
+        year += step
+    return f"{year}-{code}"
+
+
 def relative_unit(rel: str, unit: str, ctx: Context) -> str | None:
     """'this week', 'last month', 'next year', 'this summer', 'this morning' against the anchor."""
     a = ctx.anchor
@@ -217,8 +242,7 @@ def relative_unit(rel: str, unit: str, ctx: Context) -> str | None:
     if a is None:
         return None
     if unit in SEASONS:
-        season = SEASONS[unit]
-        return f"{a.year + (step if step else 0)}-{season}"
+        return season_value(unit, step, ctx)
     if unit in PARTS_OF_DAY:
         day = a - timedelta(days=1) if step < 0 else a + timedelta(days=1) if step > 0 else a
         return f"{day.isoformat()}T{PARTS_OF_DAY[unit]}"
@@ -285,6 +309,12 @@ def _year_half(m: re.Match[str], ctx: Context) -> Normalised:
     return Normalised("DATE", f"{m['year']}-H{1 if m['half'].lower().startswith('first') else 2}")
 
 
+def _spelled_year(m: re.Match[str], ctx: Context) -> Normalised:
+    if m["tens"]:
+        return Normalised("DATE", str(1900 + TENS[m["tens"].lower()] + ONES.get((m["ones"] or "").lower(), 0)))
+    return Normalised("DATE", str(2000 + ONES.get((m["ones2"] or "").lower(), 0)))
+
+
 def _century(m: re.Match[str], ctx: Context) -> Normalised:
     n = number(m["nth"]) or int(re.sub(r"\D", "", m["nth"]) or 0)
     return Normalised("DATE", f"{int(n) - 1:02d}")
@@ -294,34 +324,31 @@ QUARTER_ORDINALS = {**ORDINALS, "final": 4}
 
 
 def _quarter(m: re.Match[str], ctx: Context) -> Normalised | None:
+    """'the third quarter', 'third-quarter', 'the 1988 quarter', 'the year-ago period', 'last quarter'."""
     which = re.sub(r"[\s-]+", " ", (m["which"] or m["hyphen"] or "").lower()).removeprefix("comparable ")
     if not which and not m["the"]:
         return None  # "a quarter of the vote"
-    year_text = (m["qyear"] or "").lower()
+    if m["noun"].lower() == "period" and not (which.startswith("year") or which == "latest" or m["pyear"]):
+        return None
+    year_text = (m["qyear"] or m["pyear"] or "").lower()
     explicit_year = re.search(r"\d{4}", year_text)
-    if which in QUARTER_ORDINALS:
-        q = QUARTER_ORDINALS[which]
-        if explicit_year:
-            return Normalised("DATE", f"{explicit_year.group()}-Q{q}")
-        if ctx.anchor is None:
-            return _date(f"XXXX-Q{q}", ctx)
-        year = ctx.anchor.year + (-1 if "last year" in year_text else 1 if "next year" in year_text else 0)
-        if not year_text:
-            current = quarter_of(ctx.anchor)
-            year += (1 if q < current else 0) if ctx.tense == FUTURE else (-1 if q > current else 0)
-        return _date(f"{year}-Q{q}", ctx)
+    q = QUARTER_ORDINALS.get(which)
+    if q is not None and explicit_year:
+        return Normalised("DATE", f"{explicit_year.group()}-Q{q}")
     if ctx.anchor is None:
-        return _date(None, ctx)
-    y, q = ctx.anchor.year, quarter_of(ctx.anchor)
-    if which in ("current", "this"):
+        return _date(f"XXXX-Q{q}" if q else None, ctx)
+    y, current = ctx.anchor.year, quarter_of(ctx.anchor)
+    if q is not None:
+        y += -1 if "last year" in year_text else 1 if "next year" in year_text else 0
+        if not year_text:
+            y += (1 if q < current else 0) if ctx.tense == FUTURE else (-1 if q > current else 0)
         return _date(f"{y}-Q{q}", ctx)
-    if which in ("next", "coming"):
-        y, q = add_quarters(y, q, 1)
-    elif which.startswith("year"):  # "the year-earlier quarter"
-        y, q = add_quarters(y, q, -5)
-    else:  # "the quarter", "the latest quarter", "last quarter": the last one reported
-        y, q = add_quarters(y, q, -1)
-    return _date(f"{y}-Q{q}", ctx)
+    if which in ("current", "this"):
+        return _date(f"{y}-Q{current}", ctx)
+    # otherwise relative to the last quarter reported: "the quarter", "the latest quarter", "the 1988 period"
+    step = {"next": 1, "coming": 1}.get(which, -5 if which.startswith("year") else -1)
+    y, q = add_quarters(y, current, step)
+    return _date(f"{explicit_year.group() if explicit_year else y}-Q{q}", ctx)
 
 
 def _months_span(m: re.Match[str], ctx: Context) -> Normalised:
@@ -347,6 +374,29 @@ def _ago(m: re.Match[str], ctx: Context) -> Normalised:
 
 def _year_ago(m: re.Match[str], ctx: Context) -> Normalised:
     return _date(shifted(ctx, 1, "Y", -1), ctx)
+
+
+def _year_end(m: re.Match[str], ctx: Context) -> Normalised:
+    if ctx.anchor is None:
+        return _date("XXXX-12-31", ctx)
+    return _date(f"{ctx.anchor.year - (ctx.tense == PAST)}-12-31", ctx)
+
+
+def _the_weekend(m: re.Match[str], ctx: Context) -> Normalised:
+    """The weekend just past (this one on a Saturday or Sunday), or the coming one if future."""
+    if ctx.anchor is None:
+        return _date(None, ctx)
+    weekday = ctx.anchor.isoweekday()
+    if ctx.tense == FUTURE or weekday >= 6:
+        return _date(iso_week(ctx.anchor) + "-WE", ctx)
+    return _date(iso_week(ctx.anchor - timedelta(weeks=1)) + "-WE", ctx)
+
+
+def _relative_unit_bare(m: re.Match[str], ctx: Context) -> Normalised:
+    """'the summer': this year's, or the last one when it is still ahead."""
+    if ctx.anchor is None:
+        return _date(None, ctx)
+    return _date(season_value(m["unit"], 0, ctx), ctx)
 
 
 def _duration(m: re.Match[str], ctx: Context) -> Normalised:
@@ -477,9 +527,11 @@ RULES: list[Rule] = [
     Rule("season_year", rf"(?:{EDGE})?(?:the\s+)?(?P<season>{SEASON})\s+(?:of\s+)?(?P<year>{YEAR})", _season_year),
     Rule("month_year", rf"(?:{EDGE})?(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})", _month_year),
     Rule("year_half", rf"(?:the\s+)?(?P<half>first|second|last)[\s-]half\s+(?:of\s+)?(?P<year>{YEAR})", _year_half),
-    Rule("quarter", rf"(?P<the>the\s+)?(?:(?:this|last|next)\s+year's\s+|{YEAR}'s\s+)?(?:fiscal\s+)?(?:(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|this|next|coming|recent|(?:comparable\s+)?year[\s-]earlier|(?:comparable\s+)?year[\s-]ago|same)\s+)?(?:fiscal[\s-]+)?(?:(?P<hyphen>first|second|third|fourth)-)?quarter(?!s)(?P<qyear>\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year))?", _quarter),
+    Rule("quarter", rf"(?P<the>the\s+)?(?:(?:this|last|next)\s+year's\s+|(?P<pyear>{YEAR})(?:'s)?\s+)?(?:fiscal\s+)?(?:(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|this|next|coming|recent|(?:comparable\s+)?year[\s-]earlier|(?:comparable\s+)?year[\s-]ago|same)\s+)?(?:fiscal[\s-]+)?(?:(?P<hyphen>first|second|third|fourth)-)?(?P<noun>quarter|period)(?!s)(?P<qyear>\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year))?", _quarter),
     Rule("months_span", rf"the\s+(?:(?:first|latest|past|last|year-earlier|same)\s+)?(?P<n>nine|six|three|9|6|3)\s+months", _months_span),
     Rule("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<decade>(?:1[5-9]|20)\d0)'?s|'(?P<short>\d0)s)", _decade_or_short),
+    Rule("spelled_year", rf"(?:the\s+year\s+)?nineteen[\s-]+(?:hundred[\s-]+(?:and\s+)?)?(?P<tens>{_alt(TENS)})(?:[\s-]+(?P<ones>{_alt(ONES)}))?|the\s+year\s+two\s+thousand(?:[\s-]+(?:and\s+)?(?P<ones2>{_alt(ONES)}))?", _spelled_year),
+    Rule("spelled_decade", rf"the\s+(?:(?:early|late)\s+|mid-?)?(?P<decade>{_alt(TENS_DECADES)})", lambda m, ctx: Normalised("DATE", "19" + str(TENS[TENS_DECADES[m["decade"].lower()]] // 10))),
     Rule("century", r"the\s+(?P<nth>\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\s-]+century", _century),
     Rule("year", rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+)?(?<![$\d.,])(?P<year>{YEAR})", _year),
     Rule("month", rf"(?:(?P<rel>{EDGE}|(?:this|last|next|past|coming)\s+))?(?P<month>{MONTH})(?!\s*\d)", _month_alone),
@@ -487,7 +539,10 @@ RULES: list[Rule] = [
     Rule("relative_day", rf"(?:(?:early|late|mid-?)\s*)?(?P<relday>{RELDAY})(?:\s+(?P<part>{PART}))?", _relative_day),
     Rule("ago", rf"(?:{APPROX}\s+)?(?:(?P<n>{QUANTITY})[\s-]+)?(?P<unit>{UNIT})\s+(?P<dir>ago|earlier|later|hence|from\s+now)", _ago),
     Rule("year_ago", r"year[\s-](?:earlier|ago)", _year_ago),
-    Rule("year_end", r"year[\s-]end", lambda m, ctx: _date(f"{ctx.anchor.year - 1}-12-31" if ctx.anchor else None, ctx)),
+    Rule("year_end", r"year[\s-]end|year's\s+end|the\s+end\s+of\s+the\s+year", _year_end),
+    Rule("the_weekend", r"the\s+weekend", _the_weekend),
+    Rule("the_season", rf"the\s+(?:(?:early|late)\s+)?(?P<unit>{SEASON})", _relative_unit_bare),
+    Rule("the_full_year", r"the\s+(?:full|whole|entire|calendar)\s+year", lambda m, ctx: _date(str(ctx.anchor.year) if ctx.anchor else None, ctx)),
     Rule("edge_relative", rf"(?:{EDGE}|(?:earlier|later)\s+)(?P<rel>this|last|next)\s+(?P<unit>year|month|week|decade|century)", _relative_unit),
     Rule("relative_unit", rf"(?P<rel>{REL})\s+(?P<unit>week(?:end)?|month|year|decade|century|{SEASON}|{PART})(?![\s-]+(?:old|long))", _relative_unit),
     Rule("duration", rf"(?:{APPROX}\s+)?(?:the\s+(?:(?:past|last|next|first|previous|following|coming|final|remaining|latest)\s+)?)?(?P<n>{NUMBER})[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+|trading\s+|business\s+|calendar\s+)?(?P<unit>{UNIT})(?![\s-]+old|-\w)", _duration),

@@ -34,10 +34,10 @@ class DedupIndex(Protocol):
 
 
 class MemoryIndex:
-    """A ``DedupIndex`` in dicts: band tables keyed by (band, key)."""
+    """A ``DedupIndex`` in dicts: one bucket table per band."""
 
     def __init__(self) -> None:
-        self._buckets: dict[tuple[int, int], set[str]] = {}
+        self._bands: list[dict[int, list[str]]] = []
         self._keys: dict[str, Sequence[int]] = {}
         self._articles: dict[str, Article] = {}
         self._assignments: dict[str, DupAssignment] = {}
@@ -45,16 +45,18 @@ class MemoryIndex:
 
     def add(self, article: Article, keys: Sequence[int]) -> None:
         for band, key in enumerate(self._keys.get(article.id, ())):
-            self._buckets[(band, key)].discard(article.id)
-        self._keys[article.id] = list(keys)
+            self._bands[band][key].remove(article.id)
+        self._keys[article.id] = keys
         self._articles[article.id] = article
+        while len(self._bands) < len(keys):
+            self._bands.append({})
         for band, key in enumerate(keys):
-            self._buckets.setdefault((band, key), set()).add(article.id)
+            self._bands[band].setdefault(key, []).append(article.id)
 
     def candidates(self, keys: Sequence[int]) -> set[str]:
         found: set[str] = set()
-        for band, key in enumerate(keys):
-            found |= self._buckets.get((band, key), set())
+        for table, key in zip(self._bands, keys):
+            found.update(table.get(key, ()))
         return found
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:

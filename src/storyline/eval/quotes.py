@@ -31,6 +31,8 @@ from storyline.eval.timex import shared_data_dir
 from storyline.model import Analysis, Quote
 
 GOLD_MARKS = "\"“”„«»"
+DOUBLE_APOSTROPHE = "''"  # a straight double mark in some archives (NYT)
+_MARK = re.compile("''|[" + GOLD_MARKS + "]")
 DEFAULT_DATA = Path("polnear")
 COVER_SHARE = 0.8
 
@@ -114,11 +116,15 @@ def read_ann(path: Path, text: str) -> list[GoldQuote]:
     gold = []
     for roles in events:
         content = spans.get(roles.get("Content", ""))
-        if content is None or not any(ch in text[a:b] for a, b in content[1] for ch in GOLD_MARKS):
+        if content is None or not any(_has_mark(text[a:b]) for a, b in content[1]):
             continue
         source = spans.get(roles.get("Source", ""), ("", []))
         gold.append(GoldQuote(content[1], source[1]))
     return gold
+
+
+def _has_mark(text: str) -> bool:
+    return _MARK.search(text) is not None
 
 
 def load_split(root: Path, split: str, limit: int | None = None) -> list[PolnearDoc]:
@@ -143,16 +149,17 @@ def _overlap_any(span: tuple[int, int], segments: Segments) -> int:
 
 
 def _quoted_chars(text: str, segments: Segments) -> set[int]:
-    """Offsets of the non-space characters inside quotation marks within a gold content."""
+    """Offsets of the non-space characters between quotation marks within a gold content."""
     chars: set[int] = set()
     for a, b in segments:
-        inside = False
-        for i in range(a, b):
-            ch = text[i]
-            if ch in GOLD_MARKS:
-                inside = not inside if ch == '"' else ch in "“„«"
-            elif inside and not ch.isspace():
-                chars.add(i)
+        inside, pos = False, a
+        for m in _MARK.finditer(text, a, b):
+            if inside:
+                chars.update(i for i in range(pos, m.start()) if not text[i].isspace())
+            inside = not inside if m.group() in ('"', DOUBLE_APOSTROPHE) else m.group() in "“„«"
+            pos = m.end()
+        if inside:
+            chars.update(i for i in range(pos, b) if not text[i].isspace())
     return chars
 
 

@@ -23,6 +23,9 @@ from sqlalchemy import (
 
 ID = String(64)
 
+# The newest migration under migrations/versions; a test keeps the two in step.
+SCHEMA_REVISION = "0001"
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",

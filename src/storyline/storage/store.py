@@ -15,9 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, select
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -32,7 +30,7 @@ from storyline.model import (
     from_jsonable,
     to_jsonable,
 )
-from storyline.storage.schema import analyses, articles, dup_groups, stories, story_articles
+from storyline.storage.schema import SCHEMA_REVISION, analyses, articles, dup_groups, stories, story_articles
 
 DEFAULT_DB = "storyline.db"
 ENV_VAR = "STORYLINE_DB"
@@ -74,14 +72,26 @@ class Store:
 
     # ------------------------------------------------------------ schema
 
-    def alembic_config(self) -> Config:
+    def alembic_config(self) -> "Config":
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(resources.files("storyline.storage") / "migrations"))
         cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         return cfg
 
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.scalar(text("SELECT version_num FROM alembic_version"))
+
     def migrate(self) -> None:
-        """Bring the schema to the newest migration (a no-op when it is there)."""
+        """Bring the schema to the newest migration; Alembic is loaded only when there is work."""
+        if self.schema_revision() == SCHEMA_REVISION:
+            return
+        from alembic import command
+
         cfg = self.alembic_config()
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
