@@ -415,6 +415,8 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
             _, who, partial = previous
         else:
             who, partial = _attribution_of(ctx, q, previous)
+            if who.cue is None and who.speaker_span is None and not _looks_like_speech(doc.text[q.start : q.end]):
+                continue
         previous = (q, who, partial)
         quotes.append(_record(doc.text, q, who, partial))
     return quotes
@@ -428,9 +430,27 @@ def _attribution_of(
     partial = _is_partial(ctx, q, cue)
     if cue is not None:
         return _attribute(ctx, cue), partial
-    if previous is not None and _opens_paragraph(ctx, q) and _adjacent_paragraphs(ctx, previous[0], q):
+    if previous is not None and _same_remarks(ctx, previous[0], q):
         return previous[1], partial
     return _Attribution(None, None, None), partial
+
+
+def _same_remarks(ctx: _Context, prev: _Marked, q: _Marked) -> bool:
+    """A bare quote right after another quote, in its paragraph or opening the next one."""
+    if ctx.paragraph_start(prev.open_at) == ctx.paragraph_start(q.open_at):
+        return True
+    return _opens_paragraph(ctx, q) and _adjacent_paragraphs(ctx, prev, q)
+
+
+_NOT_WORDS = re.compile(r"^[\W\d_]*$|^\S*[\d@#_]\S*$|^[a-z]+[A-Z]\w*$|^[A-Z][a-z]+[A-Z]\w*$")
+# Unattributed quotes this short are mostly titles, nicknames and scare quotes.
+MIN_UNATTRIBUTED_WORDS = 6
+
+
+def _looks_like_speech(words: str) -> bool:
+    """Whether an unattributed quoted stretch is likely someone's words, not a title, handle or term."""
+    words = words.strip()
+    return not _NOT_WORDS.match(words) and len(words.split()) >= MIN_UNATTRIBUTED_WORDS
 
 
 def _opens_paragraph(ctx: _Context, q: _Marked) -> bool:

@@ -399,7 +399,9 @@ def _relative_unit_bare(m: re.Match[str], ctx: Context) -> Normalised:
     return _date(season_value(m["unit"], 0, ctx), ctx)
 
 
-def _duration(m: re.Match[str], ctx: Context) -> Normalised:
+def _duration(m: re.Match[str], ctx: Context) -> Normalised | None:
+    if m["n"] and m["unit"].lower().startswith("quarter") and "-" in m[0]:
+        return None  # "three-quarters" is a fraction
     n = number(m["n"]) if m["n"] else 1
     return Normalised("DURATION", duration(n, unit_code(m["unit"])))
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional
 import typer
 
 from storyline.cli.app import OutputFormat, app, console, db_option, emit, fail, progress, report_error
+from storyline.engines.local import LocalEngine
 from storyline.ingest import read_paths
 from storyline.model import Analysis, Article, IngestError, to_jsonable
 from storyline.storage import Store
@@ -38,21 +39,6 @@ def _analyzer(processes: int, batch_size: int) -> "Analyzer":
     except ModelNotFound as e:
         fail(str(e))
         raise  # unreachable: fail() exits
-
-
-def analyze_store(store: Store, analyzer: "Analyzer", save_every: int = 100) -> int:
-    """Analyse every stored article that has no analysis from this analyzer version."""
-    todo = store.ids_needing_analysis(analyzer.version)
-    batch: list[Analysis] = []
-    with progress() as bar:
-        task = bar.add_task("analysing", total=len(todo))
-        for start in range(0, len(todo), save_every):
-            for result in analyzer.pipe(store.get_articles(todo[start : start + save_every])):
-                batch.append(result)
-                bar.advance(task)
-            store.save_analyses(batch)
-            batch.clear()
-    return len(todo)
 
 
 @app.command()
@@ -88,7 +74,10 @@ def analyze(
             raise typer.Exit(1)
         return
     store = Store(db)
-    done = analyze_store(store, analyzer)
+    engine = LocalEngine(store, analyzer=analyzer)
+    with progress() as bar:
+        task = bar.add_task("analysing", total=len(store.ids_needing_analysis(analyzer.version)))
+        done = engine.analyze(lambda n: bar.advance(task, n))
     if fmt in (None, OutputFormat.table):
         console.print(f"{done} articles analysed; {store.count_articles() - done} were up to date", highlight=False)
         return

@@ -12,9 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.app import OutputFormat, app, console, db_option, emit, fail, progress, report_error
-from storyline.ingest import MAX_BYTES, iter_files, read_path
+from storyline.engines.local import LocalEngine
+from storyline.ingest import MAX_BYTES, iter_files
 from storyline.ingest.normalize import parse_date
-from storyline.model import Article, IngestError, to_jsonable
+from storyline.model import Article, to_jsonable
 from storyline.storage import Store
 
 
@@ -47,35 +48,12 @@ def ingest(
     line per problem on stderr; the rest of the batch lands; the exit code is 1
     when anything failed.
     """
-    store = Store(db)
+    engine = LocalEngine(Store(db), batch_size=batch_size)
     files = list(iter_files(paths))
-    read = new = 0
-    errors: list[IngestError] = []
-    batch: list[Article] = []
-
-    def flush() -> None:
-        nonlocal new
-        new += store.add_articles(batch)
-        batch.clear()
-
     with progress() as bar:
         task = bar.add_task("ingesting", total=len(files))
-        for file in files:
-            for item in read_path(file, max_mb * 1024 * 1024):
-                if isinstance(item, IngestError):
-                    errors.append(item)
-                    report_error(str(item))
-                    if strict:
-                        flush()
-                        raise typer.Exit(1)
-                    continue
-                read += 1
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    flush()
-            bar.advance(task)
-        flush()
-    summary = {"files": len(files), "articles": read, "new": new, "already_stored": read - new, "errors": len(errors)}
+        report = engine.ingest(files, lambda e: report_error(str(e)), strict, max_mb * 1024 * 1024, lambda n: bar.advance(task, n))
+    summary = {"files": report.files, "articles": report.articles, "new": report.new, "already_stored": report.already_stored, "errors": len(report.errors)}
     if fmt is OutputFormat.table:
         console.print(
             f"{summary['articles']} articles read from {summary['files']} files: "
@@ -84,7 +62,7 @@ def ingest(
         )
     else:
         print(json.dumps(summary))
-    if errors:
+    if report.errors:
         raise typer.Exit(1)
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-import numpy as np
-
 from storyline.dedup.groups import Member, UnionFind, choose_parent
 from storyline.dedup.index import DedupIndex, MemoryIndex
-from storyline.dedup.minhash import DEFAULT_CONFIG, MinHashConfig, band_keys, overlap, shingles, signature
+from storyline.dedup.minhash import (
+    DEFAULT_CONFIG,
+    Fingerprint,
+    MinHashConfig,
+    band_keys,
+    overlap,
+    shared_run,
+    signature,
+)
 from storyline.dedup.syndication import WireSignal, group_agency, wire_signal
 from storyline.model import Article, DupAssignment
 
@@ -18,22 +25,33 @@ _CHUNK = 500
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When a candidate pair is a copy: Jaccard, or containment of the shorter text.
+    """When a candidate pair is a copy.
 
-    Containment catches trimmed copies and copies with a paragraph added; it
-    needs a minimum size, or a three-sentence brief would be "contained" in
-    any longer report that quotes it.
+    Either most of the two texts is shared (Jaccard), or most of the shorter
+    one is in the longer (containment: trimmed copies), or one text has a long
+    dense stretch found in the other that covers a good part of it (copies
+    with a byline, boilerplate, a local paragraph or a trimmed end around the
+    shared body). The last two need a minimum size: a three-sentence brief is
+    "contained" in any longer report that quotes it.
     """
 
     jaccard: float = 0.5
     containment: float = 0.8
+    run_density: float = 0.8
+    run_share: float = 0.5
     min_shingles: int = 20
 
-    def is_copy(self, a: np.ndarray, b: np.ndarray) -> bool:
-        jaccard, containment = overlap(a, b)
-        return jaccard >= self.jaccard or (
-            containment >= self.containment and min(a.size, b.size) >= self.min_shingles
-        )
+    def is_copy(self, a: Fingerprint, b: Fingerprint) -> bool:
+        jaccard, containment = overlap(a.set, b.set)
+        if jaccard >= self.jaccard:
+            return True
+        if min(a.set.size, b.set.size) < self.min_shingles:
+            return False
+        return containment >= self.containment or self._dense_run(a, b) or self._dense_run(b, a)
+
+    def _dense_run(self, x: Fingerprint, y: Fingerprint) -> bool:
+        length, density = shared_run(x.sequence, y.set)
+        return length >= max(self.min_shingles, self.run_share * x.sequence.size) and density >= self.run_density
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -55,16 +73,32 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[i : i + _CHUNK]
 
 
+class _FingerprintCache:
+    """The fingerprints of recently matched articles: a bounded LRU, so memory stays flat."""
+
+    def __init__(self, config: MinHashConfig, size: int = 4096):
+        self.config = config
+        self.size = size
+        self._items: OrderedDict[str, Fingerprint] = OrderedDict()
+
+    def get(self, article: Article) -> Fingerprint:
+        fp = self._items.pop(article.id, None) or Fingerprint.of(article.text, self.config)
+        self._items[article.id] = fp
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return fp
+
+
 def _match(
-    article: Article, index: DedupIndex, uf: UnionFind, config: MinHashConfig, thresholds: Thresholds
+    article: Article, index: DedupIndex, uf: UnionFind, cache: _FingerprintCache, thresholds: Thresholds
 ) -> None:
     """Join the article with every verified copy among its stored candidates, then index it."""
-    sh = shingles(article.text, config)
-    keys = band_keys(signature(sh, config), config) if sh.size else []
+    fp = cache.get(article)
+    keys = band_keys(signature(fp.set, cache.config), cache.config) if fp.set.size else []
     if keys:
         candidates = index.candidates(keys) - {article.id}
         for other_id, other in sorted(index.articles(candidates).items()):
-            if thresholds.is_copy(sh, shingles(other.text, config)):
+            if thresholds.is_copy(fp, cache.get(other)):
                 uf.union(article.id, other_id)
     index.add(article, keys)
 
@@ -92,13 +126,14 @@ def find_duplicates(
     """
     index = index if index is not None else MemoryIndex()
     uf = UnionFind()
+    cache = _FingerprintCache(config)
     seen: dict[str, _Seen] = {}
     for article in articles:
         if article.id in seen:
             continue
         seen[article.id] = _seen(article)
         uf.add(article.id)
-        _match(article, index, uf, config, thresholds)
+        _match(article, index, uf, cache, thresholds)
 
     batch_ids = list(seen)
     _join_stored_groups(index, uf, sorted(uf.ids()))

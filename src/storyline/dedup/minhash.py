@@ -69,8 +69,8 @@ def _fmix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _SHIFT_33)
 
 
-def shingles(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the text's word k-shingles.
+def shingle_sequence(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
+    """64-bit hashes of the text's word k-shingles, in text order (repeats kept).
 
     A text shorter than k words gives one shingle of all its words; an empty
     text gives none.
@@ -85,7 +85,25 @@ def shingles(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
     rolled = np.zeros(n, dtype=np.uint64)
     for offset in range(k):
         rolled = rolled * _ROLL + word_hashes[offset : offset + n]
-    return np.unique(_fmix64(rolled))
+    return _fmix64(rolled)
+
+
+def shingles(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the text's word k-shingles."""
+    return np.unique(shingle_sequence(text, config))
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A text's shingles in order and as a sorted set: what exact verification compares."""
+
+    sequence: np.ndarray
+    set: np.ndarray
+
+    @classmethod
+    def of(cls, text: str, config: MinHashConfig = DEFAULT_CONFIG) -> Fingerprint:
+        sequence = shingle_sequence(text, config)
+        return cls(sequence, np.unique(sequence))
 
 
 def signature(shingle_hashes: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
@@ -125,8 +143,24 @@ def text_band_keys(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> list[in
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Exact (Jaccard, containment of the smaller set in the larger) of two shingle sets."""
+    """Exact (Jaccard, containment of the smaller set in the larger) of two sorted unique shingle sets."""
     if a.size == 0 or b.size == 0:
         return 0.0, 0.0
     common = np.intersect1d(a, b, assume_unique=True).size
     return common / (a.size + b.size - common), common / min(a.size, b.size)
+
+
+def shared_run(sequence: np.ndarray, other: np.ndarray) -> tuple[int, float]:
+    """The stretch of ``sequence`` from its first to its last shingle found in the set ``other``.
+
+    Returns (its length in shingles, the share of it found in ``other``). A copy
+    with a byline, boilerplate or a trimmed end has a long, dense stretch; an
+    independent report that shares a few phrases or one quote has a short or
+    sparse one.
+    """
+    found = np.isin(sequence, other, assume_unique=False)
+    hits = np.flatnonzero(found)
+    if hits.size == 0:
+        return 0, 0.0
+    length = int(hits[-1] - hits[0] + 1)
+    return length, hits.size / length

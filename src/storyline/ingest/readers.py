@@ -220,6 +220,7 @@ def read_html(html: str, file: str, locator: str | None = None, url: str | None 
     if not title:
         titles = tree.xpath("//title/text()")
         title = titles[0] if titles else None
+    body = _without_leading_title(body, title)
     site = _meta(tree, "og:site_name", "application-name", "publisher") or (doc.sitename if doc else None)
     lang = tree.get("lang") or _meta(tree, "og:locale", "language")
     try:
@@ -238,6 +239,18 @@ def read_html(html: str, file: str, locator: str | None = None, url: str | None 
         byline=(doc.author if doc else None) or _meta(tree, "author", "article:author"),
         language=(lang or "").split("-")[0].split("_")[0].lower() or None,
     )
+
+
+def _without_leading_title(body: str, title: str | None) -> str:
+    """Extractors sometimes keep the <h1> as the first paragraph; the title is stored apart."""
+    first, _, rest = body.partition("\n\n")
+    if title and rest and _comparable(first) in (_comparable(title), _comparable(title.split(" | ")[0])):
+        return rest
+    return body
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
 
 
 def fragment_text(html: str) -> str:

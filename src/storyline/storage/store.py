@@ -30,7 +30,7 @@ from storyline.model import (
     from_jsonable,
     to_jsonable,
 )
-from storyline.storage.schema import SCHEMA_REVISION, analyses, articles, dup_groups, stories, story_articles
+from storyline.storage.schema import SCHEMA_REVISION, analyses, articles, briefs, dup_groups, stories, story_articles
 
 DEFAULT_DB = "storyline.db"
 ENV_VAR = "STORYLINE_DB"
@@ -362,6 +362,17 @@ class Store:
                 for m in conn.execute(select(story_articles).where(story_articles.c.story_id.in_(chunk))):
                     members[m.story_id].append(m.article_id)
         return [self._story(r, sorted(members[r.id])) for r in rows]
+
+    # ------------------------------------------------------------ cached briefs
+
+    def get_brief(self, story_id: str, fingerprint: str) -> dict | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(briefs.c.data).where(briefs.c.story_id == story_id, briefs.c.fingerprint == fingerprint))
+
+    def save_brief(self, story_id: str, fingerprint: str, data: dict) -> None:
+        row = {"story_id": story_id, "fingerprint": fingerprint, "data": data, "built_at": datetime.now(timezone.utc).replace(tzinfo=None)}
+        with self.engine.begin() as conn:
+            self._upsert(conn, briefs, [row], ["story_id"])
 
     @staticmethod
     def _story(row: Any, ids: list[str]) -> Story:

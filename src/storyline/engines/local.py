@@ -1,0 +1,175 @@
+"""The local engine: every stage over one store, in one process.
+
+The CLI, the web app and the tests drive the pipeline through this class, so
+each stage is wired to storage in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from storyline.ingest import MAX_BYTES, iter_files, read_path, read_bytes
+from storyline.model import Article, Brief, DupAssignment, IngestError, Story, from_jsonable, stable_hash, to_jsonable
+from storyline.storage import Store
+
+if TYPE_CHECKING:
+    from storyline.analyze import Analyzer
+
+# Bump when the brief's content changes for the same inputs, so cached briefs are rebuilt.
+BRIEF_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    articles: int = 0
+    new: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # every article read, new or already stored
+
+    @property
+    def already_stored(self) -> int:
+        return self.articles - self.new
+
+
+Tick = Callable[[int], None]
+
+
+def _noop(_: int) -> None:
+    pass
+
+
+class LocalEngine:
+    def __init__(self, store: Store, processes: int = 1, batch_size: int = 200, analyzer: "Analyzer | None" = None):
+        self.store = store
+        self.processes = processes
+        self.batch_size = batch_size
+        self._analyzer = analyzer
+
+    @property
+    def analyzer(self) -> "Analyzer":
+        if self._analyzer is None:  # spaCy loads only when something needs analysing
+            from storyline.analyze import Analyzer
+
+            self._analyzer = Analyzer(n_process=self.processes)
+        return self._analyzer
+
+    # ------------------------------------------------------------ ingest
+
+    def ingest_items(
+        self,
+        items: Iterable[Article | IngestError],
+        report: IngestReport,
+        on_error: Callable[[IngestError], None] | None = None,
+        strict: bool = False,
+    ) -> IngestReport:
+        """Store articles in batches, one transaction each; errors are collected and reported."""
+        batch: list[Article] = []
+        for item in items:
+            if isinstance(item, IngestError):
+                report.errors.append(item)
+                if on_error:
+                    on_error(item)
+                if strict:
+                    break
+                continue
+            report.articles += 1
+            report.ids.append(item.id)
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                report.new += self.store.add_articles(batch)
+                batch.clear()
+        report.new += self.store.add_articles(batch)
+        return report
+
+    def ingest(
+        self,
+        paths: Iterable[str],
+        on_error: Callable[[IngestError], None] | None = None,
+        strict: bool = False,
+        max_bytes: int = MAX_BYTES,
+        tick: Tick = _noop,
+    ) -> IngestReport:
+        files = list(iter_files(paths))
+        report = IngestReport(files=len(files))
+        for file in files:
+            self.ingest_items(read_path(file, max_bytes), report, on_error, strict)
+            tick(1)
+            if strict and report.errors:
+                break
+        return report
+
+    def ingest_bytes(self, data: bytes, name: str, max_bytes: int = MAX_BYTES) -> IngestReport:
+        """One uploaded file (web form, API)."""
+        return self.ingest_items(read_bytes(data, name, max_bytes), IngestReport(files=1))
+
+    # ------------------------------------------------------------ analyze, dedup, cluster
+
+    def analyze(self, tick: Tick = _noop, save_every: int = 100) -> int:
+        """Analyse stored articles that have no analysis from this analyzer version."""
+        todo = self.store.ids_needing_analysis(self.analyzer.version)
+        for start in range(0, len(todo), save_every):
+            done = list(self.analyzer.pipe(self.store.get_articles(todo[start : start + save_every])))
+            self.store.save_analyses(done)
+            tick(len(done))
+        return len(todo)
+
+    def dedup(self) -> list[DupAssignment]:
+        """Compare articles without a duplicate group against the stored band index."""
+        from storyline.dedup import find_duplicates
+        from storyline.storage.bands import SqlIndex
+
+        grouped = self.store.get_dup_groups()
+        new = [a for a in self.store.iter_articles() if a.id not in grouped]
+        if not new:
+            return []
+        with SqlIndex(self.store) as index:
+            return find_duplicates(new, index)
+
+    def cluster(self) -> list[Story]:
+        """Cluster the whole store in batch mode and replace the stored stories."""
+        from storyline.cluster import cluster
+
+        articles = list(self.store.iter_articles())
+        analyses = self.store.get_analyses(a.id for a in articles)
+        missing = [a.id for a in articles if a.id not in analyses]
+        if missing:
+            raise RuntimeError(f"{len(missing)} articles are not analysed yet (first: {missing[0]}); run analyze first")
+        result = cluster(articles, analyses.values())
+        self.store.save_stories(result.stories, replace_all=True)
+        return result.stories
+
+    def update(self, tick: Tick = _noop) -> list[Story]:
+        """Everything after ingest: analyse what is new, dedup, cluster."""
+        self.analyze(tick)
+        self.dedup()
+        return self.cluster()
+
+    # ------------------------------------------------------------ brief
+
+    def brief(self, story_id: str) -> Brief | None:
+        """The brief of one stored story, from the cache when its inputs have not changed."""
+        from storyline.brief import build_brief
+
+        story = self.store.get_story(story_id)
+        if story is None:
+            return None
+        articles = self.store.get_articles(story.article_ids)
+        analyses = self.store.get_analyses(story.article_ids)
+        dups = self.store.get_dup_groups(story.article_ids)
+        fingerprint = stable_hash(
+            BRIEF_VERSION,
+            story.headline,
+            *sorted(f"{a.id}:{analyses[a.id].analyzer if a.id in analyses else '-'}" for a in articles),
+            *sorted(f"{d.id}:{d.parent}:{d.syndicated_from}" for d in dups.values()),
+        )
+        cached = self.store.get_brief(story_id, fingerprint)
+        if cached is not None:
+            return from_jsonable(Brief, cached)
+        brief = build_brief(story, articles, analyses, dups)
+        self.store.save_brief(story_id, fingerprint, to_jsonable(brief))
+        return brief
+
+    def briefs(self) -> list[Brief]:
+        return [b for s in self.store.list_stories() if (b := self.brief(s.id)) is not None]
