@@ -179,7 +179,8 @@ class _Context:
     def of(cls, doc: Doc, entities: list[Entity], quotes: list[_Marked]) -> "_Context":
         ctx = cls(doc, sorted(entities, key=lambda e: e.start), quotes)
         ctx.token_starts = [t.idx for t in doc]
-        ctx.sent_starts = [s.start for s in doc.sents]
+        # An unparsed Doc (tokenizer only) reads as one sentence.
+        ctx.sent_starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         ctx.quote_starts = [q.open_at for q in quotes]
         ctx.entity_starts = [e.start for e in ctx.entities]
         ctx.paragraph_starts = [0] + [e for _, e in _paragraph_breaks(doc.text)]

@@ -569,6 +569,20 @@ _MAY_MONTH_BEFORE = re.compile(r"(?:\b(?:in|since|until|till|by|of|through|from|
 _BARE_AMBIGUOUS = {"may", "march"}
 
 
+# Every rule's match contains one of these words (or a word starting with a digit), so
+# the full regex is only tried just before such a word: a cheap word loop, then a
+# few anchored matches per trigger, instead of the big alternation at every position.
+TRIGGERS = frozenset(
+    [*MONTHS, *WEEKDAYS, *(d + "s" for d in WEEKDAYS), *SEASONS, *PARTS_OF_DAY, *TENS_DECADES]
+    + [u + suffix for u in UNITS for suffix in ("", "s")]
+    + "centuries weekend weekends today yesterday tomorrow tonight noon midnight period nineteen thousand "
+    "daily weekly monthly yearly annually hourly nightly quarterly now currently current present presently "
+    "nowadays days time recently recent past formerly lately soon future shortly someday term".split()
+)
+LOOKBACK_WORDS = 6  # an expression starts at most this many words before its trigger ("no more than sixty days")
+_WORD = re.compile(r"\w+")
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     start: int
@@ -577,12 +591,30 @@ class Match:
 
 
 def scan(text: str) -> Iterator[Match]:
-    """Candidate time expressions in ``text``: one left-to-right regex pass."""
-    for m in COMBINED.finditer(text):
-        rule = RULES[int(m.lastgroup[1:])]  # type: ignore[index]
-        if m.group().lower() in _BARE_AMBIGUOUS and not _MAY_MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+    """Candidate time expressions in ``text``, left to right, without overlaps; linear in its length."""
+    starts: list[int] = []  # word starts since the last match, the most recent LOOKBACK_WORDS + 1
+    covered = 0  # end of the last match
+    for word in _WORD.finditer(text):
+        starts.append(word.start())
+        if len(starts) > LOOKBACK_WORDS + 1:
+            del starts[0]
+        if word.start() < covered:
             continue
-        yield Match(m.start(), m.end(), rule)
+        w = word.group()
+        if not (w[0].isdigit() or w.lower() in TRIGGERS):
+            continue
+        for start in starts:
+            if start < covered:
+                continue
+            m = COMBINED.match(text, start)
+            if m is None or m.end() <= word.start():
+                continue
+            rule = RULES[int(m.lastgroup[1:])]  # type: ignore[index]
+            if m.group().lower() in _BARE_AMBIGUOUS and not _MAY_MONTH_BEFORE.search(text, max(0, start - 12), start):
+                continue
+            covered = m.end()
+            yield Match(start, m.end(), rule)
+            break
 
 
 def apply(rule: Rule, expression: str, anchor: date | None, tense: str | None) -> Normalised | None:

@@ -17,13 +17,12 @@ import numpy as np
 import xxhash
 
 _WORD = re.compile(r"\w+")
-_MERSENNE_61 = np.uint64((1 << 61) - 1)
+_MERSENNE_31 = np.uint64((1 << 31) - 1)
 _ROLL = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier for the rolling shingle hash
 _FMIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _FMIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT_33 = np.uint64(33)
-_SHIFT_32 = np.uint64(32)
-_SHIFT_61 = np.uint64(61)
+_SHIFT_31 = np.uint64(31)
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,10 @@ class MinHashConfig:
 
     @cached_property
     def _coefficients(self) -> tuple[np.ndarray, np.ndarray]:
-        # a in [1, 2^31), b in [0, 2^31): a*x + b < 2^64 for 32-bit x, so no wrap-around.
-        a = [xxhash.xxh3_64_intdigest(b"a%d" % i, seed=self.seed) % ((1 << 31) - 1) + 1 for i in range(self.num_perm)]
-        b = [xxhash.xxh3_64_intdigest(b"b%d" % i, seed=self.seed) % (1 << 31) for i in range(self.num_perm)]
+        # a in [1, P), b in [0, P) for P = 2^31 - 1: a*x + b < 2^63 for x < P, so no wrap-around.
+        p = (1 << 31) - 1
+        a = [xxhash.xxh3_64_intdigest(b"a%d" % i, seed=self.seed) % (p - 1) + 1 for i in range(self.num_perm)]
+        b = [xxhash.xxh3_64_intdigest(b"b%d" % i, seed=self.seed) % p for i in range(self.num_perm)]
         return np.array(a, dtype=np.uint64)[:, None], np.array(b, dtype=np.uint64)[:, None]
 
 
@@ -109,21 +109,26 @@ class Fingerprint:
 def signature(shingle_hashes: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
     """The MinHash signature (uint32, ``num_perm`` values) of a shingle set.
 
-    Each permutation is the universal hash (a*x + b) mod (2^61 - 1) of the
-    shingle's upper 32 bits; the minimum is kept in 32 bits.
+    Permutation i is the universal hash (a_i * x + b_i) mod (2^31 - 1) of the
+    shingle hash x reduced mod 2^31 - 1.
     """
     if shingle_hashes.size == 0:
         return np.full(config.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     a, b = config._coefficients
-    v = a * (shingle_hashes >> _SHIFT_32)[None, :]
+    v = a * (shingle_hashes % _MERSENNE_31)[None, :]
     v += b
-    # v mod (2^61 - 1) without division: fold the high bits onto the low ones
-    # (y <= P + 7), then min(y, y - P) subtracts P exactly when y >= P.
-    y = v & _MERSENNE_61
-    v >>= _SHIFT_61
-    y += v
-    np.minimum(y, y - _MERSENNE_61, out=y)
-    return y.min(axis=1).astype(np.uint32)
+    return _mod_mersenne_31(v).min(axis=1).astype(np.uint32)
+
+
+def _mod_mersenne_31(v: np.ndarray) -> np.ndarray:
+    """v mod (2^31 - 1) for v < 2^63, without division: two folds of the high bits
+    onto the low ones leave y <= P + 1, and min(y, y - P) subtracts P exactly when y >= P."""
+    for _ in range(2):
+        high = v >> _SHIFT_31
+        v &= _MERSENNE_31
+        v += high
+    np.minimum(v, v - _MERSENNE_31, out=v)
+    return v
 
 
 def band_keys(sig: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG) -> list[int]:

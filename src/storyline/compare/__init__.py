@@ -1,0 +1,38 @@
+"""Compare a story's articles: aligned facts, single-source facts, typed contradictions.
+
+``compare_story`` is the entry point for the brief: it aligns the sentences
+of the story's articles into facts (``align``) and finds where they disagree
+on dates, numbers, ages, names, places and quotations (``contradictions``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from storyline.compare.align import Alignment, Embedder, Publishers, align_story, load_embedder
+from storyline.compare.contradictions import find_contradictions, quote_contradictions
+from storyline.model import Analysis, Article, Contradiction, DupAssignment, QuoteGroup
+
+__all__ = [
+    "Alignment",
+    "Embedder",
+    "Publishers",
+    "align_story",
+    "compare_story",
+    "find_contradictions",
+    "load_embedder",
+    "quote_contradictions",
+]
+
+
+def compare_story(
+    articles: Sequence[Article],
+    analyses: Iterable[Analysis],
+    dups: Iterable[DupAssignment] = (),
+    quote_groups: Iterable[QuoteGroup] = (),
+    embed: Embedder | None = None,
+) -> tuple[Alignment, list[Contradiction]]:
+    """Facts and contradictions of one story; ``alignment.agreed()`` / ``alignment.unique()`` feed the brief."""
+    analyses = list(analyses)
+    alignment = align_story(articles, analyses, dups, embed)
+    return alignment, find_contradictions(alignment, articles, analyses, quote_groups)

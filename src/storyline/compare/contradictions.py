@@ -1,0 +1,387 @@
+"""Typed contradictions between the articles of a story.
+
+Values are compared only where the articles talk about the same thing, and a
+pair of values is a contradiction only when the rules in ``values`` say they
+cannot both be right. Precision comes first, so each kind asks for more than a
+shared type:
+
+* **number** (counts, money, percentages, durations): two aligned units
+  (similarity >= ``NUMBER_MIN``), the same kind and unit ("people", "USD"),
+  and the same ``about`` (the governing verb or noun: "injure"). Values that
+  agree are paired off first; a left-over value is compared only with the one
+  left-over value of the other unit that has its ``about``. Without a shared
+  ``about`` it takes a closer alignment (``NUMBER_STRONG``) and a single value
+  of that kind and unit on each side.
+* **age**: the same person (same name, or a near-identical spelling) anywhere
+  in the two articles, or, for "a 52-year-old man", aligned units with the
+  same noun. See ``values.ages_agree`` for the one-year allowance.
+* **date**: aligned units (``DATE_MIN``), calendar dates only, agreeing dates
+  paired off; a conflict needs exactly one left-over date on each side.
+* **name**: aligned units (``NAME_MIN``) in which, after pairing off the same
+  people, exactly one person is left on each side, at least one of them is not
+  mentioned anywhere in the other article, and the two are spelling variants
+  ("Ana Ruiz" / "Ana Ruis") or hold the same role ("fire chief X" / "fire
+  chief Y", ``NAME_ROLE_MIN``).
+* **place**: the same, for GPE/LOC entities (``PLACE_MIN``), with the same
+  preposition before both ("in X" / "in Y").
+* **quote**: a quotation group (built by ``compare.quotes``) whose variants
+  differ in their numbers or in negation: a change of meaning, not of wording.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from storyline.analyze.numbers import SMALL, TENS
+from storyline.compare.align import Alignment, Publishers, Unit
+from storyline.compare.values import (
+    ages_agree,
+    date_interval,
+    dates_agree,
+    dates_conflict,
+    days_between,
+    name_variant,
+    numbers_agree,
+    same_person,
+    same_place,
+)
+from storyline.dedup.groups import UnionFind
+from storyline.model import Analysis, Article, Claim, Contradiction, Entity, NumberFact, QuoteGroup, Timex, Token
+
+NUMBER_MIN = 0.3
+NUMBER_STRONG = 0.5
+DATE_MIN = 0.4
+NAME_MIN = 0.4
+NAME_ROLE_MIN = 0.55
+PLACE_MIN = 0.5
+AGE_SAME_NAME_RATIO = 88  # "Ana Ruiz" / "Ana Ruis" are one person for her age, "Ana" / "Carlos Ruiz" are not
+KIND_ORDER = ("date", "number", "age", "name", "place", "quote")
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+UNIT_ALIASES = {"people": "person", "persons": "person"}
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't".split())
+
+
+@dataclass(slots=True)
+class _Side:
+    """What one article says in one unit, with what the article says anywhere."""
+
+    unit: Unit
+    article: Article
+    analysis: Analysis
+    numbers: list[NumberFact] = field(default_factory=list)
+    dates: list[Timex] = field(default_factory=list)
+    people: list[Entity] = field(default_factory=list)
+    places: list[Entity] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Conflict:
+    kind: str
+    about: str
+    a: Claim
+    b: Claim
+
+
+# ---------------------------------------------------------------- the story
+
+
+class _Story:
+    """The story's articles and analyses, indexed for per-unit lookups."""
+
+    def __init__(self, articles: Sequence[Article], analyses: Iterable[Analysis]):
+        self.articles = {a.id: a for a in articles}
+        self.order = {a.id: i for i, a in enumerate(articles)}
+        self.analyses = {a.article_id: a for a in analyses}
+        self._sorted: dict[tuple[str, str], tuple[list[int], list]] = {}
+
+    def within(self, article: str, what: str, start: int, end: int) -> list:
+        """Records of one kind ("numbers", "timexes", "entities", "tokens") inside [start, end)."""
+        key = (article, what)
+        if key not in self._sorted:
+            records = sorted(getattr(self.analyses[article], what), key=lambda r: r.start)
+            self._sorted[key] = ([r.start for r in records], records)
+        starts, records = self._sorted[key]
+        return [r for r in records[bisect_left(starts, start) : bisect_left(starts, end)] if r.end <= end]
+
+    def side(self, unit: Unit) -> _Side:
+        s = _Side(unit, self.articles[unit.article], self.analyses[unit.article])
+        s.numbers = self.within(unit.article, "numbers", unit.start, unit.end)
+        s.dates = calendar_dates(self.within(unit.article, "timexes", unit.start, unit.end), s.article.text)
+        entities = self.within(unit.article, "entities", unit.start, unit.end)
+        s.people = [e for e in entities if e.label == "PERSON"]
+        s.places = [e for e in entities if e.label in PLACE_LABELS]
+        return s
+
+    def people(self, article: str) -> list[Entity]:
+        return [e for e in self.analyses[article].entities if e.label == "PERSON"]
+
+    def places(self, article: str) -> list[Entity]:
+        return [e for e in self.analyses[article].entities if e.label in PLACE_LABELS]
+
+
+def calendar_dates(timexes: list[Timex], text: str) -> list[Timex]:
+    """Resolved calendar dates; a weekday right before a date ("Tuesday, March 15") is the same mention."""
+    dates = [t for t in timexes if t.type == "DATE" and t.resolved and date_interval(t.value)]
+    return [
+        t
+        for i, t in enumerate(dates)
+        if not (
+            t.text.lower() in WEEKDAYS
+            and i + 1 < len(dates)
+            and text[t.end : dates[i + 1].start].strip(" ,") == ""
+        )
+    ]
+
+
+def _claim(article: str, value: str, record: NumberFact | Timex | Entity) -> Claim:
+    return Claim(article, value, record.text, record.start, record.end)
+
+
+def _format_number(n: NumberFact) -> str:
+    value = int(n.value) if float(n.value).is_integer() else n.value
+    return f"{'~' if n.approximate else ''}{value}{' ' + n.unit if n.unit else ''}"
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _unit_key(n: NumberFact) -> tuple[str, str | None]:
+    return n.kind, UNIT_ALIASES.get(n.unit, n.unit) if n.unit else None
+
+
+def _agree(a: NumberFact, b: NumberFact, days_apart: float | None) -> bool:
+    if a.kind == "age":
+        return ages_agree(a.value, b.value, days_apart)
+    return numbers_agree(a.value, a.text, a.approximate, b.value, b.text, b.approximate)
+
+
+def _pair_off(left: list, right: list, agree) -> tuple[list, list]:
+    """Remove agreeing pairs, first match first; returns what is left on each side."""
+    rest = list(right)
+    unmatched = []
+    for x in left:
+        match = next((y for y in rest if agree(x, y)), None)
+        if match is None:
+            unmatched.append(x)
+        else:
+            rest.remove(match)
+    return unmatched, rest
+
+
+def number_conflicts(u: _Side, v: _Side, sim: float) -> list[_Conflict]:
+    """Conflicting numbers of the same kind, unit and ``about`` in two aligned units."""
+    if sim < NUMBER_MIN:
+        return []
+    days = days_between(u.article.published, v.article.published)
+    out = []
+    keys = {_unit_key(n) for n in u.numbers} & {_unit_key(n) for n in v.numbers}
+    for key in keys:
+        a_all = [n for n in u.numbers if _unit_key(n) == key and not _about_person(n, u)]
+        b_all = [n for n in v.numbers if _unit_key(n) == key and not _about_person(n, v)]
+        a_left, b_left = _pair_off(a_all, b_all, lambda x, y: _agree(x, y, days))
+        for a in a_left:
+            same_about = [b for b in b_left if a.about and b.about == a.about]
+            rivals = [x for x in a_left if x.about == a.about]
+            if len(same_about) == 1 and len(rivals) == 1:
+                b = same_about[0]
+            elif len(a_all) == len(b_all) == len(a_left) == len(b_left) == 1 and key[1] and sim >= NUMBER_STRONG:
+                b = b_left[0]
+            else:
+                continue
+            about = f"{key[1] or a.kind} ({a.about or b.about})" if (a.about or b.about) else key[1] or a.kind
+            kind = "age" if a.kind == "age" else "number"
+            out.append(_Conflict(kind, about, _claim(u.unit.article, _format_number(a), a), _claim(v.unit.article, _format_number(b), b)))
+    return out
+
+
+def _about_person(n: NumberFact, side: _Side) -> bool:
+    """An age whose ``about`` names a person of the article: compared story-wide, see ``age_conflicts``."""
+    return n.kind == "age" and n.about is not None and any(n.about == e.canonical for e in side.analysis.entities if e.label == "PERSON")
+
+
+def _same_person_for_age(a: str, b: str) -> bool:
+    return same_person(a, b) or fuzz.ratio(a.lower(), b.lower()) >= AGE_SAME_NAME_RATIO
+
+
+def age_conflicts(story: _Story) -> list[_Conflict]:
+    """Different ages given to the same person by two articles, wherever in the articles."""
+    ages: list[tuple[str, NumberFact]] = []
+    for article, analysis in story.analyses.items():
+        persons = {e.canonical for e in analysis.entities if e.label == "PERSON"}
+        ages += [(article, n) for n in analysis.numbers if n.kind == "age" and n.about in persons]
+    out = []
+    for i, (art_a, a) in enumerate(ages):
+        for art_b, b in ages[i + 1 :]:
+            if art_a == art_b or not _same_person_for_age(a.about, b.about):
+                continue
+            days = days_between(story.articles[art_a].published, story.articles[art_b].published)
+            if not ages_agree(a.value, b.value, days):
+                out.append(_Conflict("age", f"age of {a.about}", _claim(art_a, _format_number(a), a), _claim(art_b, _format_number(b), b)))
+    return out
+
+
+# ---------------------------------------------------------------- dates
+
+
+def date_conflicts(u: _Side, v: _Side, sim: float) -> list[_Conflict]:
+    if sim < DATE_MIN:
+        return []
+    a_left, b_left = _pair_off(u.dates, v.dates, lambda x, y: dates_agree(x.value, y.value))
+    if len(a_left) != 1 or len(b_left) != 1 or not dates_conflict(a_left[0].value, b_left[0].value):
+        return []
+    a, b = a_left[0], b_left[0]
+    about = "date: " + ", ".join(_shared_words(u.unit, v.unit))
+    return [_Conflict("date", about, _claim(u.unit.article, a.value, a), _claim(v.unit.article, b.value, b))]
+
+
+def _shared_words(a: Unit, b: Unit, k: int = 4) -> list[str]:
+    shared = sorted(a.lemmas & b.lemmas, key=lambda w: (-a.weights.get(w, 0), w))
+    return shared[:k]
+
+
+# ---------------------------------------------------------------- names and places
+
+
+def _role_before(side: _Side, entity: Entity, story: _Story) -> str | None:
+    """The noun right before a name: "fire chief Ana Ruiz" -> "chief"."""
+    tokens: list[Token] = story.within(side.unit.article, "tokens", side.unit.start, entity.start)
+    if not tokens:
+        return None
+    last = tokens[-1]
+    return last.lemma if last.pos == "NOUN" and not last.is_stop else None
+
+
+def _word_before(side: _Side, entity: Entity, story: _Story) -> str | None:
+    tokens = story.within(side.unit.article, "tokens", side.unit.start, entity.start)
+    return tokens[-1].lemma if tokens else None
+
+
+def _leftover(mine: list[Entity], theirs: list[Entity], same) -> list[Entity]:
+    left: list[Entity] = []
+    for e in mine:
+        if not any(same(e.canonical, f.canonical) or same(e.text, f.text) for f in theirs) and not any(
+            same(e.canonical, x.canonical) for x in left
+        ):
+            left.append(e)
+    return left
+
+
+def _foreign(entity: Entity, others: list[Entity], same) -> bool:
+    return not any(same(entity.canonical, o.canonical) or same(entity.text, o.text) for o in others)
+
+
+def name_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Conflict]:
+    if sim < NAME_MIN:
+        return []
+    a_left, b_left = _leftover(u.people, v.people, same_person), _leftover(v.people, u.people, same_person)
+    if len(a_left) != 1 or len(b_left) != 1:
+        return []
+    a, b = a_left[0], b_left[0]
+    foreign = _foreign(a, story.people(v.unit.article), same_person) or _foreign(b, story.people(u.unit.article), same_person)
+    role = _role_before(u, a, story)
+    same_role = role is not None and role == _role_before(v, b, story) and sim >= NAME_ROLE_MIN
+    if not foreign or not (name_variant(a.canonical, b.canonical) or same_role):
+        return []
+    about = f"name of the {role}" if same_role else f"name of {a.canonical}"
+    return [_Conflict("name", about, _claim(u.unit.article, a.text, a), _claim(v.unit.article, b.text, b))]
+
+
+def place_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Conflict]:
+    if sim < PLACE_MIN:
+        return []
+    a_left, b_left = _leftover(u.places, v.places, same_place), _leftover(v.places, u.places, same_place)
+    if len(a_left) != 1 or len(b_left) != 1:
+        return []
+    a, b = a_left[0], b_left[0]
+    foreign = _foreign(a, story.places(v.unit.article), same_place) or _foreign(b, story.places(u.unit.article), same_place)
+    preposition = _word_before(u, a, story)
+    if not foreign or preposition is None or preposition != _word_before(v, b, story):
+        return []
+    about = "place: " + ", ".join(_shared_words(u.unit, v.unit))
+    return [_Conflict("place", about, _claim(u.unit.article, a.text, a), _claim(v.unit.article, b.text, b))]
+
+
+# ---------------------------------------------------------------- quotes
+
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|n't", re.I)
+
+
+def quote_meaning(text: str) -> tuple[tuple[str, ...], int]:
+    """What a quotation's meaning hangs on: its numbers (digits or words) and how many negations it has."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    numbers = [m.group(0).replace(",", "") for m in _NUMERAL.finditer(text)]
+    numbers += [str(SMALL.get(w, TENS.get(w))) for w in words if w in SMALL or w in TENS]
+    negations = sum(1 for w in words if w in NEGATIONS or w.endswith("n't"))
+    return tuple(sorted(numbers)), negations
+
+
+def quote_contradictions(groups: Iterable[QuoteGroup]) -> list[Contradiction]:
+    """Quotation groups whose variants differ in a number or a negation."""
+    out = []
+    for g in groups:
+        if len({quote_meaning(v.text) for v in g.variants}) > 1:
+            claims = [Claim(v.article, v.text, v.text, v.start, v.end) for v in g.variants]
+            out.append(Contradiction("quote", f"quote by {g.speaker}" if g.speaker else "quote", claims))
+    return out
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _merge(conflicts: list[_Conflict], order: dict[str, int], publishers: Publishers) -> list[Contradiction]:
+    """Conflicts sharing a claim become one contradiction: 37 vs 41 and 41 vs 37 (a third outlet) are one.
+
+    A syndicated copy repeating its publisher's value adds no claim of its own.
+    """
+    uf = UnionFind()
+    claims: dict[tuple, Claim] = {}
+    about: dict[tuple, str] = {}
+    for c in conflicts:
+        ka, kb = (c.kind, c.a.article, c.a.start, c.a.end), (c.kind, c.b.article, c.b.start, c.b.end)
+        claims[ka], claims[kb] = c.a, c.b
+        about.setdefault(ka, c.about)
+        about.setdefault(kb, c.about)
+        uf.union(ka, kb)
+    out = []
+    for component in uf.components():
+        members = sorted(component, key=lambda k: (order.get(k[1], 0), k[2]))
+        publisher = {a: i for i, cls in enumerate(publishers.classes(k[1] for k in members)) for a in cls}
+        kept: dict[tuple[int, str], Claim] = {}
+        for k in members:
+            kept.setdefault((publisher[k[1]], claims[k].value), claims[k])
+        if len({c.value for c in kept.values()}) > 1:
+            out.append(Contradiction(members[0][0], about[members[0]], list(kept.values())))
+    return out
+
+
+def find_contradictions(
+    alignment: Alignment,
+    articles: Sequence[Article],
+    analyses: Iterable[Analysis],
+    quote_groups: Iterable[QuoteGroup] = (),
+) -> list[Contradiction]:
+    """Typed contradictions of a story, ordered by kind (date, number, age, name, place, quote), then by first article."""
+    story = _Story(articles, analyses)
+    sides: dict[int, _Side] = {}
+
+    def side(i: int) -> _Side:
+        if i not in sides:
+            sides[i] = story.side(alignment.units[i])
+        return sides[i]
+
+    conflicts = age_conflicts(story)
+    for (i, j), sim in alignment.pairs.items():
+        u, v = side(i), side(j)
+        conflicts += number_conflicts(u, v, sim)
+        conflicts += date_conflicts(u, v, sim)
+        conflicts += name_conflicts(u, v, sim, story)
+        conflicts += place_conflicts(u, v, sim, story)
+    found = _merge(conflicts, story.order, alignment.publishers) + quote_contradictions(quote_groups)
+    return sorted(found, key=lambda c: (KIND_ORDER.index(c.kind), story.order.get(c.claims[0].article, 0), c.claims[0].start))

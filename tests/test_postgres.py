@@ -1,0 +1,73 @@
+"""The same store on a real PostgreSQL server: migrations, ingest, concurrency, briefs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import inspect, text
+
+from conftest import EXAMPLES
+from storyline.engines.local import LocalEngine
+from storyline.storage import Store
+from storyline.storage.schema import SCHEMA_REVISION, metadata
+
+pytestmark = pytest.mark.postgres
+STORYLINE = [sys.executable, "-m", "storyline.cli"]
+
+
+def test_migrations_from_an_empty_database(pg_url):
+    store = Store(pg_url)
+    assert store.engine.dialect.name == "postgresql"
+    inspector = inspect(store.engine)
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.columns.keys())
+    assert store.schema_revision() == SCHEMA_REVISION
+    Store(pg_url)  # a second open is a no-op, not an error
+    with store.engine.connect() as conn:
+        assert conn.scalar(text("select count(*) from alembic_version")) == 1
+
+
+def test_ingest_example_corpus_idempotent(pg_url):
+    first = subprocess.run(STORYLINE + ["ingest", str(EXAMPLES), "--db", pg_url, "--format", "json"], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert summary["new"] == summary["articles"] > 10
+    again = json.loads(subprocess.run(STORYLINE + ["ingest", str(EXAMPLES), "--db", pg_url, "--format", "json"], capture_output=True, text=True, check=True).stdout)
+    assert again["new"] == 0 and again["already_stored"] == summary["articles"]
+    assert Store(pg_url).count_articles() == summary["articles"]
+
+
+def test_four_concurrent_ingests_neither_duplicate_nor_lose(pg_url, tmp_path):
+    src = tmp_path / "shared.jsonl"
+    with src.open("w") as fh:
+        for i in range(600):
+            fh.write(json.dumps({"title": f"T{i}", "text": f"Body {i} about the harbour.", "source": "x.example", "url": f"https://x.example/{i}"}) + "\n")
+    Store(pg_url)  # migrate once; concurrent first migrations are serialised by an advisory lock anyway
+    procs = [subprocess.Popen(STORYLINE + ["ingest", str(src), "--db", pg_url, "--batch-size", "25", "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [p.communicate() for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1] for o in outputs]
+    new_total = sum(json.loads(out)["new"] for out, _ in outputs)
+    assert new_total == 600
+    with Store(pg_url).engine.connect() as conn:
+        assert conn.execute(text("select count(*), count(distinct id), count(distinct key) from articles")).one() == (600, 600, 600)
+
+
+def test_concurrent_first_migrations(pg_url):
+    code = f"from storyline.storage import Store; Store({pg_url!r})"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    assert all(p.wait() == 0 for p in procs), [p.stderr.read() for p in procs]
+    assert Store(pg_url).schema_revision() == SCHEMA_REVISION
+
+
+def test_fetching_a_brief(pg_url):
+    engine = LocalEngine(Store(pg_url))
+    engine.ingest([str(EXAMPLES)])
+    stories = engine.update()
+    biggest = max(stories, key=lambda s: s.size)
+    brief = engine.brief(biggest.id)
+    assert brief is not None and brief.id == biggest.id and len(brief.articles) == biggest.size
+    cached = engine.brief(biggest.id)  # second fetch comes from the briefs table
+    assert cached == brief
