@@ -29,6 +29,8 @@ from storyline.cluster.online import OnlineClusterer
 from storyline.cluster.weights import ARTICLE_MODEL
 from storyline.eval.cluster import bcubed
 
+JOIN_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+MERGE_GRID = (0.3, 0.5, 0.7, 0.9)
 WEIGHTS = cd.REPO / "src" / "storyline" / "cluster" / "weights.py"
 
 
@@ -59,8 +61,7 @@ def fit(features: list[ArticleFeatures], gold: dict[str, str], name: str, traine
     print(f"{name}: {len(y)} examples ({y.sum()} positive), blocking recall of gold story {recall:.3f}")
     base = ScoreModel(name, dict(zip(FEATURES, map(float, lr.coef_[0]))), float(lr.intercept_[0]), 0.5, 0.5, trained_on)
     best = (-1.0, 0.5, 0.5)
-    grid = [round(t, 2) for t in np.arange(0.1, 0.95, 0.05)]
-    for join, merge in itertools.product(grid, grid):
+    for join, merge in itertools.product(JOIN_GRID, MERGE_GRID):
         if merge < join:
             continue
         model = ScoreModel(name, base.weights, base.bias, join, merge, trained_on)

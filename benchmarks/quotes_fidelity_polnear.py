@@ -2,9 +2,11 @@
 
 Quotes: the words inside quotation marks of each PolNeAR attribution whose
 Content has double quotation marks (first annotator's .ann), at least
-``MIN_WORDS`` words, keyed by speaker (the Source's last capitalised word, so
+``MIN_WORDS`` words and no square brackets, keyed by speaker (the Source's last capitalised word, so
 "Donald Trump" and "Mr. Trump" in other articles are one speaker; pronoun
-sources are left out). For each speaker, one synthetic article holds all
+sources are left out). Quotes that are versions of a longer quote by the same
+speaker (nested or repeated annotations) are dropped, so that the negatives
+are different remarks. For each speaker, one synthetic article holds all
 originals and, per alteration type, another holds the altered versions; both
 go through ``group_quotes``. Other quotes by the same speaker, from the same
 and other articles, are the hard negatives.
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from storyline.compare.quotes import QuoteSource, group_quotes, tokenize
+from storyline.compare.quotes import QuoteSource, group_quotes, same_quotation, tokenize
 from storyline.eval.quotes import GOLD_MARKS, default_data_path, load_split
 from storyline.model import Quote
 
@@ -66,9 +68,19 @@ def load_quotes(split: str, limit: int | None) -> dict[str, list[str]]:
         for gold in doc.gold:
             quote = quoted_text(doc.text, gold.content)
             speaker = speaker_key(doc.text, gold.source)
-            if speaker and len(_WORD.findall(quote)) >= MIN_WORDS and quote not in by_speaker[speaker]:
+            if speaker and len(_WORD.findall(quote)) >= MIN_WORDS and "[" not in quote:
                 by_speaker[speaker].append(quote)
-    return by_speaker
+    return {speaker: distinct(quotes) for speaker, quotes in by_speaker.items()}
+
+
+def distinct(quotes: list[str]) -> list[str]:
+    """Longest first, leaving out a quote that is a version of one kept (nested annotations repeat words)."""
+    kept: list[str] = []
+    for q in sorted(set(quotes), key=len, reverse=True):
+        words = tokenize([q]).plain()
+        if not any(same_quotation(words, tokenize([k]).plain()) for k in kept):
+            kept.append(q)
+    return kept
 
 
 # ---------------------------------------------------------------- alterations
@@ -116,7 +128,7 @@ def alter_word(q: str, rng: random.Random) -> Altered | None:
 
 def alter_punctuation(q: str, rng: random.Random) -> Altered:
     w = _words(q)
-    commas = [i for i in range(len(w) - 1) if q[w[i].end() : w[i + 1].start()].strip() == ","]
+    commas = [i for i in range(len(w) - 1) if q[w[i].end() : w[i + 1].start()] == ", "]
     if commas:
         i = rng.choice(commas)
         return Altered((q[: w[i].end()] + " " + q[w[i + 1].start() :],), "punctuation")

@@ -3,7 +3,7 @@
 Every mention gets a ``canonical`` name shared by all mentions of the same
 thing in the article: "Ana Ruiz", "Ruiz" and "Ms. Ruiz" become "Ana Ruiz";
 "Federal Bureau of Investigation" and "FBI" become the long form; "Acme Corp."
-and "Acme" become "Acme Corp.". A short form is merged only when exactly one
+and "Acme" become "Acme". A short form is merged only when exactly one
 longer name in the article fits it, so two people sharing a surname keep
 their surname mentions unmerged.
 """
@@ -34,6 +34,7 @@ ACRONYM_SKIP = frozenset("of the and for on in at to &".split())
 # Labels spaCy sometimes gives a surname; other labels (GPE, LOC) may be real places.
 RELABEL_AS_PERSON = frozenset("ORG NORP PRODUCT WORK_OF_ART FAC".split())
 
+_BRACKETED = re.compile(r"\s*\(.*$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Mr|Sir|Lady|Lord|Dame)\.?\s+$")
 
@@ -57,7 +58,8 @@ def name_words(text: str) -> list[str]:
 
 
 def org_words(text: str) -> list[str]:
-    words = _words(text)
+    """An organisation's name without "the", a bracketed short form or Inc.: "the Acme Corp. (AC)" -> [Acme]."""
+    words = _words(_BRACKETED.sub("", text))
     if len(words) > 1 and _key(words[0]) == "the":
         words = words[1:]
     while len(words) > 1 and _key(words[-1]) in ORG_SUFFIXES:

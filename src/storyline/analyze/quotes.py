@@ -395,7 +395,7 @@ def _continues(ctx: _Context, prev: _Marked | None, q: _Marked) -> bool:
     text = ctx.doc.text
     between = text[prev.close_at + 1 : q.open_at].strip()
     broken_off = text[prev.start : prev.end].rstrip().endswith(",") or between.startswith(",")
-    return broken_off and len(between) < 120 and between.endswith((",", ":")) and "." not in between
+    return broken_off and len(between) < 120 and between.endswith((",", ":"))
 
 
 def _quote_text(text: str, q: _Marked) -> str:

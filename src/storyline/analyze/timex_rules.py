@@ -579,6 +579,12 @@ TRIGGERS = frozenset(
     "daily weekly monthly yearly annually hourly nightly quarterly now currently current present presently "
     "nowadays days time recently recent past formerly lately soon future shortly someday term".split()
 )
+# Words an expression can begin with besides the triggers ("the past two years", "about a week").
+STARTERS = TRIGGERS | frozenset(SMALL_NUMBERS) | frozenset(ORDINALS) | frozenset(
+    "the a an about around approximately nearly almost roughly more less fewer at up no some this these last next "
+    "coming previous same earlier later early late mid that following every each per right fiscal calendar few "
+    "several many couple dozen half final latest comparable".split()
+)
 LOOKBACK_WORDS = 6  # an expression starts at most this many words before its trigger ("no more than sixty days")
 _WORD = re.compile(r"\w+")
 
@@ -592,19 +598,18 @@ class Match:
 
 def scan(text: str) -> Iterator[Match]:
     """Candidate time expressions in ``text``, left to right, without overlaps; linear in its length."""
-    starts: list[int] = []  # word starts since the last match, the most recent LOOKBACK_WORDS + 1
+    starts: list[tuple[int, bool]] = []  # the last LOOKBACK_WORDS + 1 word starts, and whether one may begin there
     covered = 0  # end of the last match
     for word in _WORD.finditer(text):
-        starts.append(word.start())
+        w = word.group().lower()
+        digit = w[0].isdigit()
+        starts.append((word.start(), digit or w in STARTERS))
         if len(starts) > LOOKBACK_WORDS + 1:
             del starts[0]
-        if word.start() < covered:
+        if word.start() < covered or not (digit or w in TRIGGERS):
             continue
-        w = word.group()
-        if not (w[0].isdigit() or w.lower() in TRIGGERS):
-            continue
-        for start in starts:
-            if start < covered:
+        for start, can_start in starts:
+            if start < covered or not can_start:
                 continue
             m = COMBINED.match(text, start)
             if m is None or m.end() <= word.start():

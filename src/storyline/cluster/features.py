@@ -27,6 +27,7 @@ CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 ENTITY_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org"}
 ENTITY_KINDS = ("person", "place", "org")
 DATE_LABELS = frozenset({"DATE", "TIME", "EVENT"})
+NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
@@ -46,12 +47,13 @@ class ArticleFeatures:
     terms: dict[str, int]
     title_terms: dict[str, int]
     entities: dict[str, int]  # "person:ana ruiz", "place:tarsis", "org:..." -> mentions
-    dates: dict[str, int]  # years and months mentioned in the text: "2008", "2008-12"
+    dates: dict[str, int]  # dates mentioned in the text: "2008", "2008-12", "march 14"
+    numbers: dict[str, int]  # amounts mentioned in the text: "6.1", "$160 million"
 
     @property
     def keys(self) -> set[str]:
         """Every key counted once for document frequency."""
-        return set(self.terms) | set(self.title_terms) | set(self.entities) | set(self.dates)
+        return set(self.terms) | set(self.title_terms) | set(self.entities) | set(self.dates) | set(self.numbers)
 
 
 def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
@@ -65,12 +67,16 @@ def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
             terms[tok.lemma] += 1
     entities: Counter[str] = Counter()
     dates: Counter[str] = Counter()
+    numbers: Counter[str] = Counter()
     for ent in analysis.entities:
         kind = ENTITY_KIND.get(ent.label)
         if kind:
             entities[f"{kind}:{_normal_name(ent.canonical or ent.text)}"] += 1
-        elif ent.label in DATE_LABELS:
+        elif ent.label in DATE_LABELS and any(c.isdigit() for c in ent.text):
             dates.update(YEAR.findall(ent.text))
+            dates[f"date:{_normal_name(ent.text)}"] += 1
+        elif ent.label in NUMBER_LABELS:
+            numbers[f"number:{_normal_name(ent.text)}"] += 1
     for timex in analysis.timexes:
         if timex.value and timex.resolved and re.match(r"\d{4}-\d\d", timex.value):
             dates[timex.value[:7]] += 1
@@ -84,18 +90,28 @@ def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
         title_terms=title_terms(article.title or "", lemma_of),
         entities=dict(entities),
         dates=dict(dates),
+        numbers=dict(numbers),
     )
 
 
 def title_terms(title: str, lemma_of: Mapping[str, str]) -> dict[str, int]:
     """Title words mapped to the lemmas the body gave them (the analysis covers the body only)."""
     counts: Counter[str] = Counter()
+    lemmas = set(lemma_of.values())
     for m in WORD.finditer(title.lower()):
         word = m.group()
-        lemma = lemma_of.get(word, word)
+        lemma = lemma_of.get(word) or _inflected_lemma(word, lemmas)
         if word not in STOP_WORDS and lemma not in STOP_WORDS and _is_term(lemma):
             counts[lemma] += 1
     return dict(counts)
+
+
+def _inflected_lemma(word: str, lemmas: set[str]) -> str:
+    """A title word the body never used: strip a regular inflection when that gives a body lemma."""
+    for cut in (1, 2, 3):  # enters -> enter, closes/closed -> close, opening -> open
+        if len(word) - cut > 2 and word[:-cut] in lemmas and word[-cut:] in ("s", "es", "ed", "ing", "d"):
+            return word[:-cut]
+    return word
 
 
 def _is_term(lemma: str) -> bool:
@@ -166,6 +182,7 @@ class Profile:
     title: SparseVec
     entities: dict[str, SparseVec]  # kind -> vector
     dates: SparseVec
+    numbers: SparseVec
     first: float | None
     last: float | None
     size: int = 1
@@ -176,6 +193,7 @@ class Profile:
         for kind, vec in other.entities.items():
             add_into(self.entities.setdefault(kind, {}), vec)
         add_into(self.dates, other.dates)
+        add_into(self.numbers, other.numbers)
         self.first = _min(self.first, other.first)
         self.last = _max(self.last, other.last)
         self.size += other.size
@@ -183,7 +201,7 @@ class Profile:
     def copy(self) -> "Profile":
         return Profile(
             dict(self.terms), dict(self.title), {k: dict(v) for k, v in self.entities.items()},
-            dict(self.dates), self.first, self.last, self.size,
+            dict(self.dates), dict(self.numbers), self.first, self.last, self.size,
         )
 
 
@@ -196,6 +214,7 @@ def profile(features: ArticleFeatures, idf: DocFreq) -> Profile:
         title=tfidf(features.title_terms, idf),
         entities={kind: tfidf(counts, idf) for kind, counts in by_kind.items()},
         dates=tfidf(features.dates, idf),
+        numbers=tfidf(features.numbers, idf),
         first=features.published,
         last=features.published,
     )
@@ -213,7 +232,7 @@ def _max(a: float | None, b: float | None) -> float | None:
 
 FEATURES = (
     "body", "title", "person", "person_clash", "place", "place_clash", "org",
-    "dates", "dates_clash", "time_gap",
+    "dates", "dates_clash", "numbers", "numbers_clash", "time_gap",
 )
 
 
@@ -238,6 +257,7 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
     person, person_clash = _overlap_and_clash(a.entities.get("person", {}), b.entities.get("person", {}))
     place, place_clash = _overlap_and_clash(a.entities.get("place", {}), b.entities.get("place", {}))
     dates, dates_clash = _overlap_and_clash(a.dates, b.dates)
+    numbers, numbers_clash = _overlap_and_clash(a.numbers, b.numbers)
     gap = gap_days(a, b)
     return {
         "body": cosine(a.terms, b.terms),
@@ -249,6 +269,8 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
         "org": cosine(a.entities.get("org", {}), b.entities.get("org", {})),
         "dates": dates,
         "dates_clash": dates_clash,
+        "numbers": numbers,
+        "numbers_clash": numbers_clash,
         "time_gap": math.log1p(gap) if gap is not None else 0.0,  # undated: no penalty
     }
 
@@ -275,7 +297,7 @@ class ScoreModel:
 def shared_keys(a: Profile, b: Profile, limit: int = 8) -> list[tuple[str, float]]:
     """The keys contributing most to the similarity of two profiles, for explanations."""
     contributions: Counter[str] = Counter()
-    for u, v in [(a.terms, b.terms), (a.title, b.title), (a.dates, b.dates)] + [
+    for u, v in [(a.terms, b.terms), (a.title, b.title), (a.dates, b.dates), (a.numbers, b.numbers)] + [
         (a.entities.get(k, {}), b.entities.get(k, {})) for k in ENTITY_KINDS
     ]:
         nu = math.sqrt(sum(x * x for x in u.values())) or 1.0

@@ -129,6 +129,25 @@ class Alignment:
     def similarity(self, a: int, b: int) -> float:
         return self.pairs.get((a, b) if a < b else (b, a), 0.0)
 
+    def best_pairs(self) -> dict[tuple[int, int], float]:
+        """Pairs in which one unit is the other's most similar unit in its article.
+
+        Values are compared on these only: an article that states a fact twice
+        ("30 homers" early, "13 homers" later for another season) must not have
+        its second sentence read against the first sentence of another outlet.
+        """
+        best: dict[tuple[int, str], tuple[float, int]] = {}
+        for (a, b), sim in self.pairs.items():
+            for mine, theirs in ((a, b), (b, a)):
+                key = (mine, self.units[theirs].article)
+                if key not in best or (sim, -theirs) > (best[key][0], -best[key][1]):
+                    best[key] = (sim, theirs)
+        return {
+            (a, b): sim
+            for (a, b), sim in self.pairs.items()
+            if best[(a, self.units[b].article)][1] == b or best[(b, self.units[a].article)][1] == a
+        }
+
 
 # ---------------------------------------------------------------- units
 

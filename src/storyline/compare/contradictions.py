@@ -59,6 +59,7 @@ DATE_MIN = 0.4
 NAME_MIN = 0.4
 NAME_ROLE_MIN = 0.55
 PLACE_MIN = 0.5
+SAME_CONTEXT = 0.8  # the rest of the two units nearly the same: a different name or place in it is the difference
 AGE_SAME_NAME_RATIO = 88  # "Ana Ruiz" / "Ana Ruis" are one person for her age, "Ana" / "Carlos Ruiz" are not
 KIND_ORDER = ("date", "number", "age", "name", "place", "quote")
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -174,8 +175,12 @@ def _pair_off(left: list, right: list, agree) -> tuple[list, list]:
     return unmatched, rest
 
 
-def number_conflicts(u: _Side, v: _Side, sim: float) -> list[_Conflict]:
-    """Conflicting numbers of the same kind, unit and ``about`` in two aligned units."""
+def number_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Conflict]:
+    """Conflicting numbers of the same kind, unit and ``about`` in two aligned units.
+
+    A value the other article also states elsewhere (same unit and ``about``) is
+    not contradicted by it: the two units are then about different things.
+    """
     if sim < NUMBER_MIN:
         return []
     days = days_between(u.article.published, v.article.published)
@@ -194,10 +199,19 @@ def number_conflicts(u: _Side, v: _Side, sim: float) -> list[_Conflict]:
                 b = b_left[0]
             else:
                 continue
+            if _stated_in(story, v.unit.article, a, days) or _stated_in(story, u.unit.article, b, days):
+                continue
             about = f"{key[1] or a.kind} ({a.about or b.about})" if (a.about or b.about) else key[1] or a.kind
             kind = "age" if a.kind == "age" else "number"
             out.append(_Conflict(kind, about, _claim(u.unit.article, _format_number(a), a), _claim(v.unit.article, _format_number(b), b)))
     return out
+
+
+def _stated_in(story: _Story, article: str, n: NumberFact, days: float | None) -> bool:
+    key = _unit_key(n)
+    return any(
+        _unit_key(m) == key and m.about == n.about and _agree(m, n, days) for m in story.analyses[article].numbers
+    )
 
 
 def _about_person(n: NumberFact, side: _Side) -> bool:
@@ -210,7 +224,8 @@ def _same_person_for_age(a: str, b: str) -> bool:
 
 
 def age_conflicts(story: _Story) -> list[_Conflict]:
-    """Different ages given to the same person by two articles, wherever in the articles."""
+    """Different ages given to the same person by two articles, wherever in the articles,
+    unless each article also gives the other's value."""
     ages: list[tuple[str, NumberFact]] = []
     for article, analysis in story.analyses.items():
         persons = {e.canonical for e in analysis.entities if e.label == "PERSON"}
@@ -221,9 +236,19 @@ def age_conflicts(story: _Story) -> list[_Conflict]:
             if art_a == art_b or not _same_person_for_age(a.about, b.about):
                 continue
             days = days_between(story.articles[art_a].published, story.articles[art_b].published)
-            if not ages_agree(a.value, b.value, days):
+            if not ages_agree(a.value, b.value, days) and not (
+                _age_given(ages, art_b, a, days) or _age_given(ages, art_a, b, days)
+            ):
                 out.append(_Conflict("age", f"age of {a.about}", _claim(art_a, _format_number(a), a), _claim(art_b, _format_number(b), b)))
     return out
+
+
+def _age_given(ages: list[tuple[str, NumberFact]], article: str, n: NumberFact, days: float | None) -> bool:
+    """The article also gives this person this age (an article may mention two ages for one name)."""
+    return any(
+        art == article and _same_person_for_age(m.about, n.about) and ages_agree(m.value, n.value, days)
+        for art, m in ages
+    )
 
 
 # ---------------------------------------------------------------- dates
@@ -262,6 +287,15 @@ def _word_before(side: _Side, entity: Entity, story: _Story) -> str | None:
     return tokens[-1].lemma if tokens else None
 
 
+def _context_similarity(u: _Side, a: Entity, v: _Side, b: Entity, story: _Story) -> float:
+    """How alike two units are once the two differing mentions are left out of both."""
+    drop = {t.lemma for side, e in ((u, a), (v, b)) for t in story.within(side.unit.article, "tokens", e.start, e.end)}
+    wa = {k: w for k, w in u.unit.weights.items() if k not in drop}
+    wb = {k: w for k, w in v.unit.weights.items() if k not in drop}
+    na, nb = sum(w * w for w in wa.values()) ** 0.5, sum(w * w for w in wb.values()) ** 0.5
+    return sum(w * wb[k] for k, w in wa.items() if k in wb) / (na * nb) if na and nb else 0.0
+
+
 def _leftover(mine: list[Entity], theirs: list[Entity], same) -> list[Entity]:
     left: list[Entity] = []
     for e in mine:
@@ -286,7 +320,8 @@ def name_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Confl
     foreign = _foreign(a, story.people(v.unit.article), same_person) or _foreign(b, story.people(u.unit.article), same_person)
     role = _role_before(u, a, story)
     same_role = role is not None and role == _role_before(v, b, story) and sim >= NAME_ROLE_MIN
-    if not foreign or not (name_variant(a.canonical, b.canonical) or same_role):
+    same_context = _context_similarity(u, a, v, b, story) >= SAME_CONTEXT
+    if not foreign or not (name_variant(a.canonical, b.canonical) or same_role or same_context):
         return []
     about = f"name of the {role}" if same_role else f"name of {a.canonical}"
     return [_Conflict("name", about, _claim(u.unit.article, a.text, a), _claim(v.unit.article, b.text, b))]
@@ -301,7 +336,8 @@ def place_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Conf
     a, b = a_left[0], b_left[0]
     foreign = _foreign(a, story.places(v.unit.article), same_place) or _foreign(b, story.places(u.unit.article), same_place)
     preposition = _word_before(u, a, story)
-    if not foreign or preposition is None or preposition != _word_before(v, b, story):
+    same_preposition = preposition is not None and preposition == _word_before(v, b, story)
+    if not foreign or not (same_preposition or _context_similarity(u, a, v, b, story) >= SAME_CONTEXT):
         return []
     about = "place: " + ", ".join(_shared_words(u.unit, v.unit))
     return [_Conflict("place", about, _claim(u.unit.article, a.text, a), _claim(v.unit.article, b.text, b))]
@@ -377,9 +413,9 @@ def find_contradictions(
         return sides[i]
 
     conflicts = age_conflicts(story)
-    for (i, j), sim in alignment.pairs.items():
+    for (i, j), sim in alignment.best_pairs().items():
         u, v = side(i), side(j)
-        conflicts += number_conflicts(u, v, sim)
+        conflicts += number_conflicts(u, v, sim, story)
         conflicts += date_conflicts(u, v, sim)
         conflicts += name_conflicts(u, v, sim, story)
         conflicts += place_conflicts(u, v, sim, story)

@@ -2,8 +2,8 @@
 
 Each quote becomes a sequence of word tokens (lower-cased, typographic marks
 straightened). Two quotes from different articles are the same quotation when
-most words of the shorter one appear, in order, in the other, in a few long
-runs or within a compact stretch (see ``same_quotation``): that survives
+most words of the shorter one appear, in order, in the other, in at most two
+runs, in long runs or within a compact stretch (see ``same_quotation``): that survives
 lower-casing, [sic], cut sentences or words, changed punctuation and one changed
 word, while two different remarks by one speaker rarely share most of their
 words in order.
@@ -14,8 +14,9 @@ and the joined unit stands for its pieces when each piece matches part of
 another article's quote.
 
 Differences are classified by a word-level alignment (difflib opcodes) of each
-variant against the group's reference: the most complete clean version, which
-comes first in ``QuoteGroup.variants``.
+variant against the group's reference, which comes first in
+``QuoteGroup.variants``: the wording most articles share, else the most
+complete clean version.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ MIN_COVERAGE = 0.75
 MIN_MEAN_RUN = 3.0
 # ... fill this share of the stretch they span on both sides (short quotes with a changed word).
 MIN_DENSITY = 0.7
+# Below this many words, a quote matches only one at most this many times as long, and
+# must align its first and last word unless it aligns in full.
+SHORT_QUOTE = 8
+SHORT_LENGTH_RATIO = 2.5
 # Fewer aligned words than this is never enough, unless both quotes are the same words.
 MIN_ALIGNED = 3
 # A piece of a split quote must align at least this share of its words.
@@ -165,11 +170,22 @@ def same_quotation(a: Sequence[str], b: Sequence[str]) -> bool:
     aligned = sum(size for _, _, size in blocks)
     if aligned < MIN_ALIGNED or aligned < MIN_COVERAGE * shorter:
         return False
-    if aligned / len(blocks) >= MIN_MEAN_RUN:
+    if shorter < SHORT_QUOTE and not _short_fits(blocks, len(a), len(b), aligned):
+        return False
+    if aligned / len(blocks) >= MIN_MEAN_RUN or len(blocks) <= 2:
         return True
     span_a = blocks[-1][0] + blocks[-1][2] - blocks[0][0]
     span_b = blocks[-1][1] + blocks[-1][2] - blocks[0][1]
     return aligned >= MIN_DENSITY * max(span_a, span_b)
+
+
+def _short_fits(blocks: list[tuple[int, int, int]], len_a: int, len_b: int, aligned: int) -> bool:
+    """A short quote is a version of the other only if that one is not much longer and, unless
+    aligned in full, its first and last words align: else it is a common phrase ("we are going to")."""
+    side, shorter, longer = (0, len_a, len_b) if len_a <= len_b else (1, len_b, len_a)
+    if longer > SHORT_LENGTH_RATIO * shorter:
+        return False
+    return aligned == shorter or (blocks[0][side] == 0 and blocks[-1][side] + blocks[-1][2] == shorter)
 
 
 @dataclass(slots=True)
@@ -278,11 +294,13 @@ def _variants(sources: Sequence[QuoteSource], units: list[_Unit]) -> list[_Unit]
 # ---------------------------------------------------------------- differences
 
 
-def _reference_key(sources: Sequence[QuoteSource], u: _Unit) -> tuple:
-    """Most complete first, then clean (no brackets, ellipses, splits, lower-cased start), then earliest."""
+def _reference_key(sources: Sequence[QuoteSource], u: _Unit, agreeing: int) -> tuple:
+    """The wording most articles share, then the most complete, then clean (no brackets,
+    ellipses, splits, lower-cased start), then the earliest."""
     words = u.tokens.words
     published = sources[u.source].published
     return (
+        -agreeing,
         -len(u.words),
         any(w.editorial for w in words),
         any(w.ellipsis_before for w in words) or u.tokens.trailing_ellipsis,
@@ -308,7 +326,8 @@ def _speaker(sources: Sequence[QuoteSource], variants: list[_Unit]) -> str | Non
 
 
 def _group(sources: Sequence[QuoteSource], variants: list[_Unit]) -> QuoteGroup:
-    variants.sort(key=lambda u: _reference_key(sources, u))
+    wordings = Counter(tuple(u.words) for u in variants)
+    variants.sort(key=lambda u: _reference_key(sources, u, wordings[tuple(u.words)]))
     reference = variants[0]
     found: dict[tuple[str, str], list[str]] = {}
     for u in variants[1:]:
@@ -390,3 +409,35 @@ def _splits(ref: Tokens, var: Tokens, matcher: SequenceMatcher) -> list[tuple[st
             cue = tokens.breaks[tokens.piece_of(at)] if tokens.breaks else ""
             found.append(("split", f'split around "{_clip(cue)}"' if cue else f'split after "{tokens.words[at].surface}"', side))
     return found
+
+
+# ---------------------------------------------------------------- display
+
+Marked = list[tuple[str, str]]  # (text, mark): mark is "", "changed", "case" or "cue"
+
+
+def side_by_side(reference: str, variant: str) -> tuple[Marked, Marked]:
+    """Both span texts as words marked where they differ, for a word-level diff display."""
+    ref, var = (tokenize(*span_pieces(t)) for t in (reference, variant))
+    ref_marks, var_marks = [""] * len(ref.words), [""] * len(var.words)
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ref.norms, var.norms, autojunk=False).get_opcodes():
+        for i, j in zip(range(i1, i2), range(j1, j2)):
+            if tag == "equal" and ref.words[i].surface != var.words[j].surface:
+                ref_marks[i] = var_marks[j] = "case"
+        if tag != "equal":
+            ref_marks[i1:i2] = ["changed"] * (i2 - i1)
+            var_marks[j1:j2] = ["changed"] * (j2 - j1)
+    return _marked(ref, ref_marks), _marked(var, var_marks)
+
+
+def _marked(tokens: Tokens, marks: list[str]) -> Marked:
+    out: Marked = []
+    for k, (w, mark) in enumerate(zip(tokens.words, marks)):
+        if k and k in tokens.piece_starts:
+            out.append((tokens.breaks[tokens.piece_starts.index(k) - 1], "cue"))
+        if w.ellipsis_before:
+            out.append(("…", "changed"))
+        out.append((w.surface + w.punct_after, mark))
+    if tokens.trailing_ellipsis:
+        out.append(("…", "changed"))
+    return out

@@ -15,7 +15,9 @@ The rules, stated once so the brief can cite them:
   An approximate value agrees with another when they are within 5% of the
   larger, or when the other rounds to it at its rounding step (the magnitude of
   its last significant digit: 300 -> 100, 1.2 million -> 100,000; so "about
-  300" covers 250..349), or when a bound hedge holds ("more than 300" vs 312).
+  300" covers 250..350), or when a bound hedge holds for an exact value ("more
+  than 300" vs 312; two bounds are compared as values: "at least 80" vs "at
+  least 160" conflict).
 * **Ages** of the same person must be equal, except that a difference of one
   year is allowed when the two articles were published at least
   ``AGE_BIRTHDAY_DAYS`` days apart (a birthday may have passed in between).
@@ -136,18 +138,24 @@ def numbers_agree(a_value: float, a_text: str, a_hedged: bool, b_value: float, b
         return False
     if abs(a_value - b_value) <= REL_TOLERANCE * max(abs(a_value), abs(b_value)):
         return True
-    return (approx_a and _covers(a_text, a_value, b_value)) or (approx_b and _covers(b_text, b_value, a_value))
+    return (approx_a and _covers(a_text, a_value, b_value, b_hedged)) or (
+        approx_b and _covers(b_text, b_value, a_value, a_hedged)
+    )
 
 
-def _covers(text: str, value: float, other: float) -> bool:
-    """An approximate value covers ``other`` by its bound or by rounding."""
+def _covers(text: str, value: float, other: float, other_hedged: bool) -> bool:
+    """An approximate value covers ``other`` by its bound, or by rounding.
+
+    A bound covers only an exact value: "at least 80" vs "at least 160" are two
+    different bounds on the same quantity, compared as values.
+    """
     hedge = text.strip()
-    if _LOWER_BOUND.match(hedge):
+    if _LOWER_BOUND.match(hedge) and not other_hedged:
         return other >= value
-    if _UPPER_BOUND.match(hedge):
+    if _UPPER_BOUND.match(hedge) and not other_hedged:
         return other <= value
     step = rounding_step(text, value)
-    return step > 1 and abs(other - value) < step / 2
+    return step > 1 and abs(other - value) <= step / 2
 
 
 def ages_agree(a: float, b: float, days_apart: float | None) -> bool:
@@ -173,14 +181,14 @@ def person_words(name: str) -> list[str]:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Equal names, or one a part of the other ("Ruiz" / "Ana Ruiz")."""
+    """Equal names, or one a part of the other ("Ruiz" / "Ana Ruiz", "Tim" / "Tim Mead")."""
     wa, wb = person_words(a), person_words(b)
     if not wa or not wb:
         return False
     if wa == wb:
         return True
     short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
-    return len(short) < len(long_) and short[-1] == long_[-1] and set(short) <= set(long_)
+    return len(short) < len(long_) and set(short) <= set(long_)
 
 
 def name_variant(a: str, b: str) -> bool:

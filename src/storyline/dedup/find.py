@@ -37,7 +37,7 @@ class Thresholds:
 
     jaccard: float = 0.5
     containment: float = 0.8
-    run_density: float = 0.8
+    run_density: float = 0.85
     run_share: float = 0.5
     min_shingles: int = 20
 
@@ -47,7 +47,12 @@ class Thresholds:
             return True
         if min(a.set.size, b.set.size) < self.min_shingles:
             return False
-        return containment >= self.containment or self._dense_run(a, b) or self._dense_run(b, a)
+        if containment >= self.containment:
+            return True
+        # A dense run over run_share of a text implies roughly this containment; skip the scan below it.
+        if containment < self.run_share * self.run_density / 2:
+            return False
+        return self._dense_run(a, b) or self._dense_run(b, a)
 
     def _dense_run(self, x: Fingerprint, y: Fingerprint) -> bool:
         length, density = shared_run(x.sequence, y.set)

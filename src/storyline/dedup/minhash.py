@@ -147,24 +147,33 @@ def text_band_keys(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> list[in
     return band_keys(signature(sh, config), config) if sh.size else []
 
 
+def _found_in(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """For each value, whether it is in the sorted unique array (binary search, no sorting)."""
+    at = np.searchsorted(sorted_set, values)
+    at[at == sorted_set.size] = 0
+    return sorted_set[at] == values
+
+
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Exact (Jaccard, containment of the smaller set in the larger) of two sorted unique shingle sets."""
     if a.size == 0 or b.size == 0:
         return 0.0, 0.0
-    common = np.intersect1d(a, b, assume_unique=True).size
-    return common / (a.size + b.size - common), common / min(a.size, b.size)
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    common = int(np.count_nonzero(_found_in(small, large)))
+    return common / (a.size + b.size - common), common / small.size
 
 
 def shared_run(sequence: np.ndarray, other: np.ndarray) -> tuple[int, float]:
-    """The stretch of ``sequence`` from its first to its last shingle found in the set ``other``.
+    """The stretch of ``sequence`` from its first to its last shingle found in the sorted set ``other``.
 
     Returns (its length in shingles, the share of it found in ``other``). A copy
     with a byline, boilerplate or a trimmed end has a long, dense stretch; an
     independent report that shares a few phrases or one quote has a short or
     sparse one.
     """
-    found = np.isin(sequence, other, assume_unique=False)
-    hits = np.flatnonzero(found)
+    if sequence.size == 0 or other.size == 0:
+        return 0, 0.0
+    hits = np.flatnonzero(_found_in(sequence, other))
     if hits.size == 0:
         return 0, 0.0
     length = int(hits[-1] - hits[0] + 1)

@@ -11,9 +11,10 @@ the ``with`` block is one transaction::
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Select, and_, bindparam, delete, or_, select
 from sqlalchemy.engine import Connection
 
 from storyline.model import Article, DupAssignment
@@ -26,6 +27,17 @@ _CHUNK = 500
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+@lru_cache(maxsize=8)
+def _candidate_query(bands: int) -> Select:
+    """Articles sharing a band key, as an OR of (band, key) equalities with one parameter per band.
+
+    SQLite and PostgreSQL answer each term from the (band, key) index (a
+    row-value IN list makes SQLite scan the table); the statement is built once.
+    """
+    terms = (and_(minhash_bands.c.band == band, minhash_bands.c.key == bindparam(f"k{band}")) for band in range(bands))
+    return select(minhash_bands.c.article_id).where(or_(*terms)).distinct()
 
 
 class SqlIndex:
@@ -64,8 +76,8 @@ class SqlIndex:
     def candidates(self, keys: Sequence[int]) -> set[str]:
         if not keys:
             return set()
-        wanted = tuple_(minhash_bands.c.band, minhash_bands.c.key).in_(list(enumerate(keys)))
-        return set(self.conn.scalars(select(minhash_bands.c.article_id).where(wanted).distinct()))
+        query = _candidate_query(len(keys))
+        return set(self.conn.scalars(query, {f"k{band}": key for band, key in enumerate(keys)}))
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
         return {a.id: a for a in self.store.get_articles(ids)}

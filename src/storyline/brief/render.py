@@ -1,0 +1,248 @@
+"""Briefs as terminal text (rich), Markdown, one self-contained HTML page, or JSON.
+
+Article text is untrusted web content: the HTML goes through Jinja2 with
+autoescape on, Markdown escapes its special characters, and the terminal
+output escapes rich markup. The HTML page has no external references: its CSS
+and the SVG timeline chart are inline.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from storyline.compare.quotes import side_by_side
+from storyline.compare.timeline import period
+from storyline.model import Brief, BriefArticle, to_jsonable
+
+FORMATS = ("terminal", "markdown", "html", "json")
+TEMPLATES = Path(__file__).with_name("templates")
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+CHART_WIDTH, CHART_LEFT, CHART_RIGHT = 760, 40, 40
+
+
+def render(briefs: Sequence[Brief], fmt: str = "terminal", *, width: int = 100, color: bool = False) -> str:
+    """All briefs in one of ``FORMATS``; ``width`` and ``color`` apply to the terminal format."""
+    if fmt == "terminal":
+        return render_terminal(briefs, width=width, color=color)
+    if fmt == "markdown":
+        return render_markdown(briefs)
+    if fmt == "html":
+        return render_html(briefs)
+    if fmt == "json":
+        return json.dumps(to_json(briefs), ensure_ascii=False, indent=2)
+    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def to_json(briefs: Sequence[Brief]) -> dict:
+    """The JSON document ``schema.json`` describes."""
+    return {"stories": [to_jsonable(b) for b in briefs]}
+
+
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def outlet_names(brief: Brief) -> dict[str, str]:
+    """Article id -> outlet name, with the date when one outlet has several articles."""
+    counts: dict[str, int] = {}
+    for a in brief.articles:
+        counts[a.source] = counts.get(a.source, 0) + 1
+    return {a.id: a.source if counts[a.source] == 1 else f"{a.source} ({_day(a)})" for a in brief.articles}
+
+
+def _day(article: BriefArticle) -> str:
+    return article.published.strftime("%Y-%m-%d %H:%M") if article.published else "undated"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def article_marks(brief: Brief) -> dict[str, str]:
+    """Article id -> 'copy of X' for near-duplicates."""
+    names = outlet_names(brief)
+    return {a.id: f"copy of {names.get(a.duplicate_of, a.duplicate_of)}" for a in brief.articles if a.duplicate_of}
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def render_terminal(briefs: Sequence[Brief], width: int = 100, color: bool = False) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False)
+    for brief in briefs:
+        _terminal_brief(console, brief)
+    return out.getvalue()
+
+
+def _terminal_brief(console: Console, brief: Brief) -> None:
+    names = outlet_names(brief)
+    console.rule(f"[bold]{escape(brief.headline)}[/]")
+    outlets = sorted({a.source for a in brief.articles})
+    console.print(f"{len(brief.articles)} articles from {len(outlets)} outlets: {escape(', '.join(outlets))}")
+    if brief.summary:
+        console.print("\n[bold]Summary[/]")
+        for s in brief.summary:
+            console.print(f"  {escape(_one_line(s.text))} [dim]({escape(names.get(s.article, s.article))})[/]")
+    if brief.facts:
+        console.print("\n[bold]Agreed facts[/]")
+        for f in brief.facts:
+            console.print(f"  [green]{f.publishers} publishers[/]  {escape(_one_line(f.text))}")
+    if brief.contradictions:
+        console.print("\n[bold]Contradictions[/]")
+        for c in brief.contradictions:
+            console.print(f"  [red]{escape(c.kind)}[/]: {escape(c.about)}")
+            for claim in c.claims:
+                console.print(
+                    f"    [bold]{escape(claim.value)}[/]  {escape(names.get(claim.article, claim.article))}: "
+                    f"“{escape(_one_line(claim.text))}”"
+                )
+    if brief.quotes:
+        console.print("\n[bold]Quotes[/]")
+        for g in brief.quotes:
+            console.print(f"  [bold]{escape(g.speaker or 'unknown speaker')}[/]")
+            for v in g.variants:
+                console.print(f"    {escape(names.get(v.article, v.article))}: “{escape(_one_line(v.text))}”")
+            for d in g.differences:
+                who = ", ".join(names.get(a, a) for a in d.articles)
+                console.print(f"    [yellow]{escape(d.kind)}[/] {escape(d.detail)} [dim]({escape(who)})[/]")
+    if brief.timeline:
+        console.print("\n[bold]Timeline[/]")
+        for t in brief.timeline:
+            flag = " [dim](inferred)[/]" if t.inferred else ""
+            who = ", ".join(dict.fromkeys(names.get(s.article, s.article) for s in t.sources))
+            console.print(f"  {escape(t.date):<12} {escape(_one_line(t.event))}{flag} [dim]({escape(who)})[/]")
+    console.print("\n[bold]Articles[/]")
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for col in ("published", "outlet", "title", "note"):
+        table.add_column(col)
+    marks = article_marks(brief)
+    for a in brief.articles:
+        table.add_row(_day(a), escape(a.source), escape(a.title or ""), escape(marks.get(a.id, "")))
+    console.print(table)
+    console.print()
+
+
+# ---------------------------------------------------------------- markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>])")
+
+
+def md(text: str | None) -> str:
+    """Text safe inside Markdown: special characters and HTML escaped, on one line."""
+    return _MD_SPECIAL.sub(r"\\\1", _one_line(text or "")).replace("&", "&amp;")
+
+
+def render_markdown(briefs: Sequence[Brief]) -> str:
+    return "\n\n".join(_markdown_brief(b) for b in briefs) + "\n"
+
+
+def _markdown_brief(brief: Brief) -> str:
+    names = outlet_names(brief)
+    lines = [f"# {md(brief.headline)}", ""]
+    outlets = sorted({a.source for a in brief.articles})
+    lines += [f"{len(brief.articles)} articles from {len(outlets)} outlets: {md(', '.join(outlets))}", ""]
+    if brief.summary:
+        lines += ["## Summary", ""] + [f"- {md(s.text)} *({md(names.get(s.article))})*" for s in brief.summary] + [""]
+    if brief.facts:
+        lines += ["## Agreed facts", ""] + [f"- **{f.publishers} publishers**: {md(f.text)}" for f in brief.facts] + [""]
+    if brief.contradictions:
+        lines += ["## Contradictions", ""]
+        for c in brief.contradictions:
+            lines.append(f"- **{md(c.kind)}**: {md(c.about)}")
+            lines += [f"  - **{md(k.value)}**, {md(names.get(k.article))}: “{md(k.text)}”" for k in c.claims]
+        lines.append("")
+    if brief.quotes:
+        lines += ["## Quotes", ""]
+        for g in brief.quotes:
+            lines.append(f"### {md(g.speaker or 'unknown speaker')}")
+            lines += [f"- {md(names.get(v.article))}: “{md(v.text)}”" for v in g.variants]
+            for d in g.differences:
+                lines.append(f"- *{md(d.kind)}*: {md(d.detail)} ({md(', '.join(names.get(a, a) for a in d.articles))})")
+            lines.append("")
+    if brief.timeline:
+        lines += ["## Timeline", "", "| date | event | inferred | sources |", "|---|---|---|---|"]
+        for t in brief.timeline:
+            who = ", ".join(dict.fromkeys(names.get(s.article, s.article) for s in t.sources))
+            lines.append(f"| {md(t.date)} | {md(t.event)} | {'yes' if t.inferred else ''} | {md(who)} |")
+        lines.append("")
+    lines += ["## Articles", "", "| published | outlet | title | note |", "|---|---|---|---|"]
+    marks = article_marks(brief)
+    for a in brief.articles:
+        lines.append(f"| {_day(a)} | {md(a.source)} | {md(a.title)} | {md(marks.get(a.id, ''))} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- html
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["one_line"] = _one_line
+    return env
+
+
+def render_html(briefs: Sequence[Brief]) -> str:
+    stories = [_html_story(b) for b in briefs]
+    return _environment().get_template("brief.html.j2").render(stories=stories)
+
+
+def _html_story(brief: Brief) -> dict:
+    names = outlet_names(brief)
+    quotes = []
+    for g in brief.quotes:
+        reference = g.variants[0]
+        rows = []
+        for v in g.variants[1:]:
+            left, right = side_by_side(reference.text, v.text)
+            rows.append({"outlet": names.get(v.article, v.article), "left": left, "right": right})
+        quotes.append({"group": g, "reference": names.get(reference.article, reference.article), "rows": rows})
+    return {
+        "brief": brief,
+        "names": names,
+        "marks": article_marks(brief),
+        "outlets": sorted({a.source for a in brief.articles}),
+        "quotes": quotes,
+        "chart": timeline_chart(brief),
+        "day": _day,
+    }
+
+
+def timeline_chart(brief: Brief) -> dict | None:
+    """Positions for the inline SVG chart: one dot per event on a time axis (from its first day)."""
+    points = [(t, period(t.date)) for t in brief.timeline]
+    points = [(t, p[1]) for t, p in points if p is not None]
+    if not points:
+        return None
+    first, last = min(d for _, d in points), max(d for _, d in points)
+    span = max(1, (last - first).days)
+    usable = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    dots = []
+    for k, (t, d) in enumerate(points):
+        x = CHART_LEFT + usable * (d - first).days / span
+        dots.append({"x": round(x, 1), "y": 40 + 14 * (k % 4), "event": t, "label": t.date})
+    return {"width": CHART_WIDTH, "height": 110, "dots": dots, "first": _label(first), "last": _label(last)}
+
+
+def _label(d: date) -> str:
+    return d.isoformat()

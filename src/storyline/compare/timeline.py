@@ -1,0 +1,195 @@
+"""The story's timeline: dated events with the sentences that date them.
+
+Every DATE or TIME expression the analysis resolved to a calendar value gives
+an event: the clause around the expression (cut at ';', ':', dashes and
+clause-opening conjunctions, trimmed to ``MAX_EVENT_WORDS`` words around it).
+Durations, sets, ``*_REF`` values and values with unknown digits are left out.
+Relative expressions were resolved against each article's own publication
+date by the analysis; an undated article's relative expressions are resolved
+here against the story's earliest date and marked ``inferred``.
+
+Events on the same date whose clauses share enough content words (lemmas,
+reporting verbs left out) are merged across sources; each keeps every source as a ``SpanRef``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Sequence
+
+from storyline.analyze.timex import FUTURE, normalise
+from storyline.compare.align import REPORTING_LEMMAS
+from storyline.model import Analysis, SpanRef, TimelineEvent, Timex
+
+MAX_EVENT_WORDS = 24
+# Share of the smaller clause's content lemmas the other must share to be the same event.
+MIN_EVENT_OVERLAP = 0.3
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:]\s+|\s+[—–]\s+|\s*--\s*|,\s+(?=(?:and|but|while|as|when|where|which|who|after|before|although|because)\b)"
+)
+# Clock times alone ("8 a.m.", "midnight") take their day from the context, not from the publication date.
+_BARE_CLOCK = re.compile(r"^(?:about\s+|around\s+|shortly\s+(?:before|after)\s+)?[\d:.\s]*(?:a\.?m\.?|p\.?m\.?|noon|midnight)?$", re.I)
+# Without a parse, a future marker before the expression is the tense the normaliser needs.
+_FUTURE_MARKER = re.compile(r"\b(?:will|'ll|shall|expected to|plans? to|set to|due to|going to)\b[^.;]*$", re.I)
+_TRIM = " \t\n,;:—–-\"“”'‘’"
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-WE)?$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
+_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DECADE = re.compile(r"^(\d{3})$")
+_CENTURY = re.compile(r"^(\d{2})$")
+SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+# Coarser first when two periods start on the same day.
+GRANULARITY_ORDER = ["century", "decade", "year", "half", "quarter", "season", "month", "week", "day"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineSource:
+    article: str
+    text: str
+    analysis: Analysis
+    published: datetime | None
+
+
+@dataclass(slots=True)
+class _Event:
+    date: str
+    granularity: str
+    inferred: bool
+    span: SpanRef
+    lemmas: set[str]
+    published: datetime | None
+
+
+def period(value: str) -> tuple[str, date] | None:
+    """The granularity and first day of a TIMEX3 calendar value; None when it is not one."""
+    value = value.split("T", 1)[0]
+    try:
+        if m := _DAY.match(value):
+            return "day", date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _WEEK.match(value):
+            return "week", date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        if m := _MONTH.match(value):
+            return "month", date(int(m[1]), int(m[2]), 1)
+        if m := _QUARTER.match(value):
+            return "quarter", date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        if m := _HALF.match(value):
+            return "half", date(int(m[1]), 6 * int(m[2]) - 5, 1)
+        if m := _SEASON.match(value):
+            return "season", date(int(m[1]), SEASON_MONTH[m[2]], 1)
+        if m := _YEAR.match(value):
+            return "year", date(int(m[1]), 1, 1)
+        if m := _DECADE.match(value):
+            return "decade", date(int(m[1]) * 10, 1, 1)
+        if m := _CENTURY.match(value):
+            return "century", date(max(1, int(m[1]) * 100), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def _calendar_value(timex: Timex, anchor: date | None, tense: str | None) -> tuple[str, bool] | None:
+    """The value to place ``timex`` at and whether it was inferred from the story's dates."""
+    if timex.type not in ("DATE", "TIME") or (timex.type == "TIME" and _BARE_CLOCK.match(timex.text)):
+        return None
+    if timex.resolved:
+        return (timex.value, False) if timex.value else None
+    if anchor is None:
+        return None
+    again = normalise(timex.text, anchor, tense)
+    return (again.value, True) if again is not None and again.value and again.resolved else None
+
+
+def _clause(text: str, sentence: tuple[int, int], timex: Timex) -> tuple[int, int]:
+    """Offsets of the clause around the time expression, at most MAX_EVENT_WORDS words."""
+    start, end = sentence
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.end() <= timex.start:
+            start = m.end()
+        elif m.start() >= timex.end:
+            end = m.start()
+            break
+    words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
+    if len(words) > MAX_EVENT_WORDS:
+        at = next((k for k, (a, b) in enumerate(words) if start + b > timex.start), 0)
+        first = max(0, min(at - MAX_EVENT_WORDS // 2, len(words) - MAX_EVENT_WORDS))
+        start, end = start + words[first][0], start + words[first + MAX_EVENT_WORDS - 1][1]
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM + ".":
+        end -= 1
+    return start, end
+
+
+def _sentence_of(analysis: Analysis, timex: Timex) -> tuple[int, int]:
+    return next(((s, e) for s, e in analysis.sentences if s <= timex.start < e), (timex.start, timex.end))
+
+
+def _lemmas(analysis: Analysis, start: int, end: int, timex: Timex) -> set[str]:
+    return {
+        t.lemma
+        for t in analysis.tokens
+        if start <= t.start < end
+        and not (timex.start <= t.start < timex.end)
+        and t.pos in CONTENT_POS
+        and not t.is_stop
+        and t.lemma not in REPORTING_LEMMAS
+    }
+
+
+def _events(source: TimelineSource, anchor: date | None) -> list[_Event]:
+    events = []
+    for timex in source.analysis.timexes:
+        start, end = _clause(source.text, _sentence_of(source.analysis, timex), timex)
+        tense = FUTURE if _FUTURE_MARKER.search(source.text, start, timex.start) else None
+        placed = _calendar_value(timex, anchor if source.published is None else None, tense)
+        if placed is None or period(placed[0]) is None:
+            continue
+        value, inferred = placed
+        granularity, _ = period(value)  # type: ignore[misc]
+        span = SpanRef(source.article, start, end, source.text[start:end])
+        day = value.split("T", 1)[0]
+        events.append(_Event(day, granularity, inferred, span, _lemmas(source.analysis, start, end, timex), source.published))
+    return events
+
+
+def _same_event(a: _Event, b: _Event) -> bool:
+    if a.date != b.date:
+        return False
+    if a.span.article == b.span.article and a.span.start == b.span.start:
+        return True
+    smaller = min(len(a.lemmas), len(b.lemmas))
+    return smaller > 0 and len(a.lemmas & b.lemmas) >= MIN_EVENT_OVERLAP * smaller
+
+
+def build_timeline(sources: Sequence[TimelineSource], story_start: date | None = None) -> list[TimelineEvent]:
+    """Dated events of a story in date order; ``story_start`` anchors undated articles."""
+    anchor = story_start or min((s.published.date() for s in sources if s.published), default=None)
+    merged: list[list[_Event]] = []
+    for event in (e for s in sources for e in _events(s, anchor)):
+        home = next((group for group in merged if any(_same_event(event, e) for e in group)), None)
+        if home is None:
+            merged.append([event])
+        else:
+            home.append(event)
+    timeline = [_timeline_event(group) for group in merged]
+    timeline.sort(key=lambda t: (period(t.date)[1], GRANULARITY_ORDER.index(t.granularity)))  # type: ignore[index]
+    return timeline
+
+
+def _timeline_event(group: list[_Event]) -> TimelineEvent:
+    """The merged event told in the words of its earliest-published source."""
+    first = min(group, key=lambda e: (e.inferred, e.published is None, e.published.timestamp() if e.published else 0.0))
+    sources: list[SpanRef] = []
+    for e in group:
+        if all((s.article, s.start) != (e.span.article, e.span.start) for s in sources):
+            sources.append(e.span)
+    event = re.sub(r"\s+", " ", first.span.text)
+    return TimelineEvent(first.date, first.granularity, all(e.inferred for e in group), event, sources)

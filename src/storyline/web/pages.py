@@ -1,0 +1,136 @@
+"""The newsroom pages, rendered on the server."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from storyline.web import queries, render, views
+from storyline.web.api import ingest_form_files
+from storyline.web.security import same_origin
+from storyline.web.service import BadInput, make_filters
+
+PAGE_SIZE = 20
+
+router = APIRouter(include_in_schema=False)
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def _int(value: str | None, default: int, high: int = 10**9) -> int:
+    try:
+        return min(max(int(value or default), 0), high)
+    except ValueError:
+        return default
+
+
+def pager(request: Request, total: int, offset: int, limit: int) -> dict:
+    """Links to the previous and next pages, keeping the other query parameters."""
+    params = {k: v for k, v in request.query_params.items() if k != "offset" and v}
+
+    def link(o: int) -> str:
+        return "?" + urlencode({**params, "offset": o}) if o else "?" + urlencode(params)
+
+    return {
+        "prev": link(max(offset - limit, 0)) if offset > 0 else None,
+        "next": link(offset + limit) if offset + limit < total else None,
+        "first": offset + 1 if total else 0,
+        "last": min(offset + limit, total),
+        "total": total,
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def story_list(request: Request) -> HTMLResponse:
+    p = request.query_params
+    form = {k: p.get(k, "")[:200] for k in ("q", "entity", "source", "since", "until")}
+    sort = p.get("sort") if p.get("sort") in queries.STORY_ORDERS else "size"
+    offset = _int(p.get("offset"), 0)
+    store = request.app.state.newsroom.store
+    try:
+        f = make_filters(**form)
+    except BadInput as e:
+        return page(request, "stories.html", 400, form=form, sort=sort, error=str(e), stories=[], cover={}, pages=pager(request, 0, 0, PAGE_SIZE))
+    found = queries.find_stories(store, f, sort, PAGE_SIZE, offset)
+    cover = {sid: (render.coverage_bar(c), c) for sid, c in queries.coverage(store, [s.id for s in found.items]).items()}
+    return page(request, "stories.html", form=form, sort=sort, error=None, stories=found.items, cover=cover, pages=pager(request, found.total, offset, PAGE_SIZE))
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> HTMLResponse:
+    room = request.app.state.newsroom
+    story = room.store.get_story(story_id)
+    if story is None:
+        raise HTTPException(404, "no such story")
+    brief, error = room.brief(story_id)
+    view = views.story_view(room.store, story, brief, error)
+    return page(request, "story.html", v=view, when=render.when)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str) -> HTMLResponse:
+    room = request.app.state.newsroom
+    found = room.article(article_id)
+    if found is None:
+        raise HTTPException(404, "no such article")
+    return page(request, "article.html", v=views.article_view(room.store, *found), when=render.when)
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def source_list(request: Request) -> HTMLResponse:
+    offset = _int(request.query_params.get("offset"), 0)
+    found = queries.list_sources(request.app.state.newsroom.store, 50, offset)
+    return page(request, "sources.html", sources=found.items, pages=pager(request, found.total, offset, 50), when=render.when)
+
+
+@router.get("/sources/{name}", response_class=HTMLResponse)
+def source_page(request: Request, name: str) -> HTMLResponse:
+    store = request.app.state.newsroom.store
+    stats = queries.source_stats(store, name)
+    if stats is None:
+        raise HTTPException(404, "no such outlet")
+    offset = _int(request.query_params.get("offset"), 0)
+    found = queries.source_stories(store, name, PAGE_SIZE, offset)
+    return page(request, "source.html", s=stats, stories=found.items, pages=pager(request, found.total, offset, PAGE_SIZE), when=render.when)
+
+
+@router.get("/ingest", response_class=HTMLResponse)
+def ingest_form(request: Request) -> HTMLResponse:
+    return page(request, "ingest.html", outcome=None, error=None)
+
+
+@router.post("/ingest", response_class=HTMLResponse)
+async def ingest_submit(request: Request) -> HTMLResponse:
+    if not same_origin(request):
+        return page(request, "ingest.html", 403, outcome=None, error="this form only accepts posts from this site")
+    form = await request.form()
+    try:
+        token = form.get("token")
+        request.app.state.tokens.require(token if isinstance(token, str) and token else None)
+        outcome = await ingest_form_files(request, request.app.state.newsroom)
+    except HTTPException as e:
+        return page(request, "ingest.html", e.status_code, outcome=None, error=e.detail)
+    return page(request, "ingest.html", outcome=outcome, error=None)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs(request: Request) -> HTMLResponse:
+    """The API reference from the OpenAPI schema, with no external assets."""
+    schema = request.app.openapi()
+    ops = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "params": [(p["name"], p["in"], p.get("description", ""), p.get("required", False)) for p in op.get("parameters", [])],
+        }
+        for path, methods in schema.get("paths", {}).items()
+        for method, op in methods.items()
+    ]
+    return page(request, "docs.html", ops=ops)

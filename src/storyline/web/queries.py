@@ -1,0 +1,329 @@
+"""Read queries the web app needs beyond ``Store``: filtered, paginated story and
+article lists, per-outlet coverage and per-outlet unique facts.
+
+SQLAlchemy Core over ``storyline.storage.schema`` only, with portable SQL
+(LIKE on lower-cased text, no JSON operators), so SQLite and PostgreSQL answer alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import distinct, func, or_, select
+from sqlalchemy.engine import Connection
+
+from storyline.model import Story
+from storyline.storage import Store
+from storyline.storage.schema import analyses, articles, briefs, dup_groups, stories, story_articles
+
+MAX_WORDS = 8  # search words used per query; bounds the SQL a request can cause
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the story list, the article list and the API filter on."""
+
+    words: str = ""
+    entity: str = ""
+    source: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def terms(self) -> list[str]:
+        return [w for w in self.words.lower().split() if w][:MAX_WORDS]
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+
+
+def _like(value: str) -> str:
+    """A LIKE pattern matching ``value`` anywhere, its wildcards taken literally."""
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _utc_naive(dt: datetime) -> datetime:
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _source_match(name: str) -> Any:
+    s = name.lower()
+    return or_(func.lower(articles.c.source_name) == s, func.lower(articles.c.source_domain) == s)
+
+
+def _article_conditions(f: Filters, conn: Connection) -> list:
+    """Conditions on ``articles`` for words, outlet, date range and entity."""
+    conds: list = []
+    for term in f.terms():
+        pattern = _like(term)
+        conds.append(
+            or_(
+                func.lower(func.coalesce(articles.c.title, "")).like(pattern, escape="\\"),
+                func.lower(articles.c.text).like(pattern, escape="\\"),
+            )
+        )
+    if f.source:
+        conds.append(_source_match(f.source))
+    if f.since:
+        conds.append(articles.c.published_utc >= _utc_naive(f.since))
+    if f.until:
+        conds.append(articles.c.published_utc <= _utc_naive(f.until))
+    if f.entity:
+        conds.append(articles.c.id.in_(_ids_naming_entity(conn, f.entity)))
+    return conds
+
+
+def _ids_naming_entity(conn: Connection, entity: str) -> list[str]:
+    """Articles whose analysis has an entity with this text or canonical name.
+
+    SQL narrows to articles whose text contains the name; the analyses of those
+    are checked in Python, since JSON queries differ between databases.
+    """
+    wanted = entity.strip().lower()
+    candidates = (
+        select(analyses.c.article_id, analyses.c.data)
+        .join(articles, articles.c.id == analyses.c.article_id)
+        .where(func.lower(articles.c.text).like(_like(wanted), escape="\\"))
+    )
+    found = []
+    for row in conn.execute(candidates):
+        ents = row.data.get("entities", []) if isinstance(row.data, dict) else []
+        if any(wanted in (e.get("text", "").lower(), e.get("canonical", "").lower()) for e in ents):
+            found.append(row.article_id)
+    return found
+
+
+def _story_conditions(f: Filters, conn: Connection) -> list:
+    """Story-level conditions: a story matches when its articles, together, match."""
+    conds: list = []
+    # Every word must occur in some article of the story (not necessarily the same one).
+    for term in f.terms():
+        conds.append(stories.c.id.in_(_member_story_ids(_article_conditions(Filters(words=term), conn))))
+    if f.source:
+        conds.append(stories.c.id.in_(_member_story_ids([_source_match(f.source)])))
+    if f.entity:
+        conds.append(stories.c.id.in_(_member_story_ids(_article_conditions(Filters(entity=f.entity), conn))))
+    # A story is in the date range when its span of coverage overlaps it.
+    if f.since:
+        conds.append(stories.c.last_seen >= _utc_naive(f.since))
+    if f.until:
+        conds.append(stories.c.first_seen <= _utc_naive(f.until))
+    return conds
+
+
+def _member_story_ids(article_conds: list) -> Any:
+    return (
+        select(story_articles.c.story_id)
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .where(*article_conds)
+    )
+
+
+STORY_ORDERS = {
+    "size": (stories.c.size.desc(), stories.c.last_seen.desc(), stories.c.id),
+    "recent": (stories.c.last_seen.is_(None), stories.c.last_seen.desc(), stories.c.id),
+}
+
+
+def find_stories(store: Store, f: Filters, order: str, limit: int, offset: int) -> Page:
+    """Stories matching the filters, one page of them, with the total count."""
+    with store.engine.connect() as conn:
+        conds = _story_conditions(f, conn)
+        total = conn.scalar(select(func.count()).select_from(stories).where(*conds))
+        rows = conn.execute(
+            select(stories).where(*conds).order_by(*STORY_ORDERS[order]).limit(limit).offset(offset)
+        ).all()
+        members = _members(conn, [r.id for r in rows])
+    return Page([_story(r, members.get(r.id, [])) for r in rows], total or 0, limit, offset)
+
+
+def _members(conn: Connection, story_ids: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if story_ids:
+        query = select(story_articles).where(story_articles.c.story_id.in_(story_ids)).order_by(story_articles.c.article_id)
+        for m in conn.execute(query):
+            out.setdefault(m.story_id, []).append(m.article_id)
+    return out
+
+
+def _story(row: Any, ids: list[str]) -> Story:
+    aware = lambda dt: dt.replace(tzinfo=timezone.utc) if dt else None  # noqa: E731
+    return Story(row.id, row.headline, ids, list(row.sources), aware(row.first_seen), aware(row.last_seen))
+
+
+def coverage(store: Store, story_ids: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    """Per story, its outlets with how many of its articles each published, biggest first."""
+    ids = list(story_ids)
+    out: dict[str, list[tuple[str, int]]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    query = (
+        select(story_articles.c.story_id, articles.c.source_name, func.count().label("n"))
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .where(story_articles.c.story_id.in_(ids))
+        .group_by(story_articles.c.story_id, articles.c.source_name)
+    )
+    with store.engine.connect() as conn:
+        for r in conn.execute(query):
+            out[r.story_id].append((r.source_name, r.n))
+    for counts in out.values():
+        counts.sort(key=lambda c: (-c[1], c[0].lower()))
+    return out
+
+
+ARTICLE_LIST_COLUMNS = (
+    articles.c.id,
+    articles.c.title,
+    articles.c.source_name,
+    articles.c.source_domain,
+    articles.c.published,
+    articles.c.url,
+    articles.c.language,
+    func.length(articles.c.text).label("chars"),
+)
+
+
+def find_articles(store: Store, f: Filters, limit: int, offset: int) -> Page:
+    """Article summaries (no text) matching the filters, newest first, with the total count."""
+    with store.engine.connect() as conn:
+        conds = _article_conditions(f, conn)
+        total = conn.scalar(select(func.count()).select_from(articles).where(*conds))
+        query = (
+            select(*ARTICLE_LIST_COLUMNS, story_articles.c.story_id)
+            .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
+            .where(*conds)
+            .order_by(articles.c.published_utc.is_(None), articles.c.published_utc.desc(), articles.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    return Page(rows, total or 0, limit, offset)
+
+
+def article_story(store: Store, article_id: str) -> str | None:
+    with store.engine.connect() as conn:
+        return conn.scalar(select(story_articles.c.story_id).where(story_articles.c.article_id == article_id))
+
+
+def syndication(store: Store, article_ids: Iterable[str]) -> dict[str, str]:
+    """The wire service each article was copied from, where dedup found one."""
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    query = select(dup_groups.c.article_id, dup_groups.c.syndicated_from).where(
+        dup_groups.c.article_id.in_(ids), dup_groups.c.syndicated_from.is_not(None)
+    )
+    with store.engine.connect() as conn:
+        return {r.article_id: r.syndicated_from for r in conn.execute(query)}
+
+
+# ------------------------------------------------------------------ outlets
+
+
+@dataclass
+class SourceStats:
+    name: str
+    domains: list[str]
+    articles: int
+    stories: int
+    first: datetime | None
+    last: datetime | None
+    briefs: int  # cached briefs of its stories that the unique-fact counts come from
+    facts: int  # facts in those briefs that this outlet states
+    unique_facts: list[dict]  # {"story", "headline", "article", "text"}: facts only this outlet states
+
+
+def list_sources(store: Store, limit: int, offset: int) -> Page:
+    """Outlets by number of articles."""
+    name = articles.c.source_name
+    with store.engine.connect() as conn:
+        total = conn.scalar(select(func.count(distinct(name))))
+        query = (
+            select(name.label("name"), func.count().label("articles"), func.max(articles.c.published_utc).label("last"))
+            .group_by(name)
+            .order_by(func.count().desc(), name)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    return Page(rows, total or 0, limit, offset)
+
+
+def source_stats(store: Store, name: str) -> SourceStats | None:
+    """What an outlet covered and which facts, in the cached briefs, only it reports."""
+    match = func.lower(articles.c.source_name) == name.lower()
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(
+                func.count().label("n"),
+                func.min(articles.c.published_utc).label("first"),
+                func.max(articles.c.published_utc).label("last"),
+            ).where(match)
+        ).one()
+        if not row.n:
+            return None
+        domains = sorted(d for d in conn.scalars(select(articles.c.source_domain).where(match).distinct()) if d)
+        own_ids = set(conn.scalars(select(articles.c.id).where(match)))
+        story_ids = list(conn.scalars(_member_story_ids([match]).distinct()))
+        cached = conn.execute(
+            select(briefs.c.story_id, briefs.c.data).where(briefs.c.story_id.in_(story_ids))
+        ).all() if story_ids else []
+    facts, unique = _facts_by_outlet(cached, own_ids)
+    aware = lambda dt: dt.replace(tzinfo=timezone.utc) if dt else None  # noqa: E731
+    return SourceStats(name, domains, row.n, len(story_ids), aware(row.first), aware(row.last), len(cached), facts, unique)
+
+
+def _facts_by_outlet(cached: list, own_ids: set[str]) -> tuple[int, list[dict]]:
+    """How many brief facts cite the outlet, and the unique facts its articles hold."""
+    stated = 0
+    unique: list[dict] = []
+    for story_id, data in cached:
+        if not isinstance(data, dict):
+            continue
+        for fact in data.get("facts", []):
+            if any(s.get("article") in own_ids for s in fact.get("sources", [])):
+                stated += 1
+        for entry in data.get("unique", []):
+            if entry.get("article") in own_ids:
+                for fact in entry.get("facts", []):
+                    unique.append({"story": story_id, "headline": data.get("headline", ""), "article": entry["article"], "text": fact.get("text", "")})
+    return stated + len(unique), unique
+
+
+def source_stories(store: Store, name: str, limit: int, offset: int) -> Page:
+    """The stories an outlet took part in, most recent first."""
+    in_source = _member_story_ids([func.lower(articles.c.source_name) == name.lower()])
+    with store.engine.connect() as conn:
+        total = conn.scalar(select(func.count()).select_from(stories).where(stories.c.id.in_(in_source)))
+        rows = conn.execute(
+            select(stories).where(stories.c.id.in_(in_source)).order_by(*STORY_ORDERS["recent"]).limit(limit).offset(offset)
+        ).all()
+        members = _members(conn, [r.id for r in rows])
+    return Page([_story(r, members.get(r.id, [])) for r in rows], total or 0, limit, offset)
+
+
+def store_counts(store: Store) -> dict[str, int]:
+    """Row counts of the main tables (the ingest page and tests show them)."""
+    with store.engine.connect() as conn:
+        return {
+            "articles": conn.scalar(select(func.count()).select_from(articles)) or 0,
+            "stories": conn.scalar(select(func.count()).select_from(stories)) or 0,
+            "analyses": conn.scalar(select(func.count()).select_from(analyses)) or 0,
+        }
+
+
+def sentences(store: Store, article_ids: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """Sentence offsets from stored analyses, read from the JSON without rebuilding whole records."""
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    query = select(analyses.c.article_id, analyses.c.data).where(analyses.c.article_id.in_(ids))
+    with store.engine.connect() as conn:
+        return {r.article_id: [tuple(s) for s in r.data.get("sentences", [])] for r in conn.execute(query)}

@@ -1,0 +1,140 @@
+"""Request guards: security headers, body size limits, the write token, loopback checks."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+from typing import Any, Awaitable, Callable
+
+from fastapi import HTTPException, Request
+
+CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+MB = 1024 * 1024
+MAX_UPLOAD = 20 * MB  # multipart bodies: file uploads
+MAX_JSON = 2 * MB  # every other body
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _TooLarge(Exception):
+    pass
+
+
+ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
+
+
+class GuardMiddleware:
+    """Adds the security headers to every response and caps request bodies.
+
+    A declared Content-Length over the limit gets 413 before any body is read; a
+    body without one is counted as it streams and cut off at the limit.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        is_multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        limit = MAX_UPLOAD if is_multipart else MAX_JSON
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit, is_multipart)
+            return
+        state = {"read": 0, "over": False, "started": False}
+
+        async def counting_receive() -> dict:
+            message = await receive()
+            if message["type"] == "http.request":
+                state["read"] += len(message.get("body", b""))
+                if state["read"] > limit:
+                    state["over"] = True
+                    raise _TooLarge()
+            return message
+
+        async def guarded_send(message: dict) -> None:
+            if state["over"]:  # the app answered a cut-off body its own way: replace that answer
+                if message["type"] == "http.response.start" and not state["started"]:
+                    state["started"] = True
+                    await _too_large(send, limit, is_multipart)
+                return
+            if message["type"] == "http.response.start":
+                state["started"] = True
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except _TooLarge:
+            if not state["started"]:
+                state["started"] = True
+                await _too_large(send, limit, is_multipart)
+
+
+async def _too_large(send: Any, limit: int, is_multipart: bool) -> None:
+    what = "file uploads (multipart)" if is_multipart else "JSON and form bodies"
+    body = json.dumps({"detail": f"request body too large: the limit for {what} is {limit // MB} MB"}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *SECURITY_HEADERS,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class TokenCheck:
+    """Who may write: anyone (auth off), nobody (auth on, no token set) or holders of the token."""
+
+    def __init__(self, token: str | None, auth: bool):
+        self.token = token
+        self.auth = auth
+
+    def require(self, provided: str | None) -> None:
+        if not self.auth:
+            return
+        if not self.token:
+            raise HTTPException(403, "writes are disabled: the server has no token (set STORYLINE_TOKEN)")
+        if not provided:
+            raise HTTPException(401, "missing token: send 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
+        if not hmac.compare_digest(provided.encode(), self.token.encode()):
+            raise HTTPException(403, "invalid token")
+
+    def require_bearer(self, request: Request) -> None:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        self.require(value.strip() if scheme.lower() == "bearer" else None)
+
+
+def same_origin(request: Request) -> bool:
+    """False when a browser says the request comes from another site (a form posted from elsewhere)."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    host = request.headers.get("host", "")
+    return origin.split("://", 1)[-1] == host

@@ -1,0 +1,223 @@
+"""Story clustering on fictional articles: two look-alike stories about different people and
+places, plus unrelated articles. Real Analyzer, real models."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.analyze import Analyzer
+from storyline.cluster import DocFreq, OnlineClusterer, ScoreModel, article_features, cluster, explain
+from storyline.cluster.batch import cluster_features, publication_order
+from storyline.cluster.features import FEATURES
+from storyline.model import Article, Provenance, Source, StoryAssignment
+
+T0 = datetime(2031, 4, 2, 8, 0, tzinfo=timezone.utc)
+
+# (id, hours after T0, outlet, title, text)
+FIXTURE = [
+    ("kov1", 0, "Daily Ledger", "Actress Maria Kovansky enters rehab clinic in Denver",
+     "Actress Maria Kovansky has checked into a rehab clinic in Denver, her publicist said on Tuesday. "
+     "Kovansky, 34, star of the drama Silver Harbor, entered the Blue Pines treatment center for alcohol "
+     "addiction. Her publicist Dana Whitlow asked for privacy for Kovansky and her family."),
+    ("kov2", 3, "Morning Courier", "Maria Kovansky checks into Denver rehab",
+     "Maria Kovansky, the 34-year-old Silver Harbor actress, checked into the Blue Pines rehab center in "
+     "Denver on Tuesday. Publicist Dana Whitlow said Kovansky is seeking treatment for alcohol addiction "
+     "and thanked fans for their support."),
+    ("kov3", 20, "Evening Star", "Kovansky in rehab: what we know",
+     "Maria Kovansky entered rehab at Blue Pines in Denver this week. The actress, 34, has struggled with "
+     "alcohol for years, friends said. Dana Whitlow, her publicist, said Kovansky will stay for thirty days."),
+    ("bre1", 5, "Daily Ledger", "Singer Tomas Brellin enters rehab clinic in Lisbon",
+     "Singer Tomas Brellin has checked into a rehab clinic in Lisbon, his manager said on Tuesday. "
+     "Brellin, 41, known for the album Night Trains, entered the Casa Verde treatment center for drug "
+     "addiction. His manager Paulo Ferreira asked for privacy for Brellin and his family."),
+    ("bre2", 9, "Morning Courier", "Tomas Brellin checks into Lisbon rehab",
+     "Tomas Brellin, the 41-year-old Night Trains singer, checked into the Casa Verde rehab center in "
+     "Lisbon on Tuesday. Manager Paulo Ferreira said Brellin is seeking treatment for drug addiction "
+     "and thanked fans for their support."),
+    ("bre3", 26, "Evening Star", "Brellin in rehab: what we know",
+     "Tomas Brellin entered rehab at Casa Verde in Lisbon this week. The singer, 41, has struggled with "
+     "drugs for years, friends said. Paulo Ferreira, his manager, said Brellin will stay for six weeks."),
+    ("brg1", 2, "Harbor Times", "Velmora harbor bridge closes for repairs",
+     "The harbor bridge in Velmora will close for three months of repairs starting Monday, the city "
+     "transport office said. Engineers found corroded cables during an inspection in March. Ferries "
+     "will run every twenty minutes while the bridge is closed."),
+    ("brg2", 7, "Coastal News", "Velmora bridge closure: ferries to run every 20 minutes",
+     "Velmora's harbor bridge closes on Monday for three months after inspectors found corroded cables. "
+     "The city transport office said extra ferries will run every twenty minutes during the repairs."),
+    ("chs1", 4, "Coastal News", "Grandmaster Ilse Marten wins Kessington chess open",
+     "Ilse Marten won the Kessington chess open on Sunday, beating the defending champion in a tense "
+     "final round. Marten, 19, is the youngest winner in the tournament's history."),
+]
+GOLD = {"kov1": "K", "kov2": "K", "kov3": "K", "bre1": "B", "bre2": "B", "bre3": "B",
+        "brg1": "G", "brg2": "G", "chs1": "C"}
+
+
+def make_articles(shift_hours: dict[str, float] | None = None) -> list[Article]:
+    shift_hours = shift_hours or {}
+    return [
+        Article(text=text, title=title, source=Source(outlet), provenance=Provenance("fixture", aid), id=aid,
+                published=T0 + timedelta(hours=hours + shift_hours.get(aid, 0)))
+        for aid, hours, outlet, title, text in FIXTURE
+    ]
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    return make_articles()
+
+
+@pytest.fixture(scope="module")
+def features(analyzer, articles):
+    return [article_features(a, an) for a, an in zip(articles, analyzer.pipe(articles))]
+
+
+def partition(assignments) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for a in assignments:
+        groups.setdefault(a.story, set()).add(a.id)
+    return {frozenset(g) for g in groups.values()}
+
+
+GOLD_PARTITION = {frozenset(k for k, v in GOLD.items() if v == s) for s in set(GOLD.values())}
+
+
+def test_features_use_lemmas_entities_and_title(features):
+    kov1 = next(f for f in features if f.id == "kov1")
+    assert "clinic" in kov1.terms and "the" not in kov1.terms
+    assert any(k.startswith("person:") and "kovansky" in k for k in kov1.entities)
+    assert any(k.startswith("place:") and "denver" in k for k in kov1.entities)
+    assert "rehab" in kov1.title_terms and "enter" in kov1.title_terms  # "enters" -> lemma of the body
+
+
+def test_lookalike_stories_are_kept_apart_and_grouped(features):
+    result = cluster_features(features)
+    assert result.model.name == "article"
+    assert partition(result.assignments) == GOLD_PARTITION
+
+
+def test_story_records(features, articles):
+    result = cluster_features(features)
+    story = next(s for s in result.stories if "kov1" in s.article_ids)
+    assert sorted(story.article_ids) == ["kov1", "kov2", "kov3"]
+    assert story.headline in {a.title for a in articles if a.id.startswith("kov")}
+    assert story.sources == ["Daily Ledger", "Evening Star", "Morning Courier"]
+    assert story.first_seen == T0 and story.last_seen == T0 + timedelta(hours=20)
+    assert sum(s.size for s in result.stories) == len(articles)
+
+
+def test_explanation_separates_people(features):
+    by_id = {f.id: f for f in features}
+    idf = DocFreq.of(features)
+    model = cluster_features(features).model
+    same = explain(by_id["kov1"], by_id["kov2"], idf, model)
+    lookalike = explain(by_id["kov1"], by_id["bre1"], idf, model)
+    assert set(same.features) == set(FEATURES) == set(same.contributions)
+    assert same.together and not lookalike.together
+    assert same.probability > lookalike.probability
+    assert same.features["person"] > 0.5 and lookalike.features["person_clash"] > 0.5
+    assert any("kovansky" in key for key, _ in same.shared)
+    logit = sum(lookalike.contributions.values()) + lookalike.bias
+    assert lookalike.probability == pytest.approx(1 / (1 + 2.718281828459045 ** -logit), abs=1e-3)
+
+
+def test_batch_ignores_input_order_and_equals_online(features):
+    shuffled = features[:]
+    random.Random(7).shuffle(shuffled)
+    batch = partition(cluster_features(features).assignments)
+    assert partition(cluster_features(shuffled).assignments) == batch
+    model = cluster_features(features).model
+    online = OnlineClusterer(model, DocFreq.of(features))
+    for f in publication_order(shuffled):
+        online.add(f)
+    online.finish()
+    assert partition(online.assignments()) == batch
+    assert {a.id: a.story for a in online.assignments()} == {a.id: a.story for a in cluster_features(shuffled).assignments}
+
+
+def test_online_decisions_record_the_best_candidate(features):
+    model = cluster_features(features).model
+    online = OnlineClusterer(model)  # document frequencies learned as articles arrive
+    decisions = {f.id: online.add(f) for f in publication_order(features)}
+    assert not decisions["kov1"].joined and decisions["kov1"].best is None
+    assert decisions["kov2"].joined and decisions["kov2"].story == decisions["kov1"].story
+    assert decisions["kov2"].best.probability >= model.join_threshold
+
+
+def test_stories_fade_outside_the_time_window(analyzer):
+    later = make_articles({"kov3": 24 * 90})  # the third report comes three months later
+    result = cluster(later, analyzer.pipe(later))
+    story_of = {a.id: a.story for a in result.assignments}
+    assert story_of["kov1"] == story_of["kov2"] != story_of["kov3"]
+
+
+def test_stories_found_to_be_one_are_merged(features):
+    # Joining is switched off, so every article starts a story; merge passes must rebuild the groups.
+    base = cluster_features(features).model
+    model = ScoreModel("no-join", base.weights, base.bias, join_threshold=1.1, merge_threshold=base.join_threshold)
+    online = OnlineClusterer(model, DocFreq.of(features), merge_every=0)
+    for f in publication_order(features):
+        online.add(f)
+    assert len(online.stories) == len(features)
+    online.finish()
+    assert partition(online.assignments()) == GOLD_PARTITION
+    assert len(online.merges) == len(features) - len(GOLD_PARTITION)
+    kov_story = online.story_of["kov1"]
+    assert all(m.probability >= model.merge_threshold for m in online.merges)
+    assert kov_story == online.decisions["kov1"].story  # the oldest story keeps its id
+
+
+# ---------------------------------------------------------------- CLI
+
+
+@pytest.fixture(scope="module")
+def cli():
+    import storyline.cli.cluster_cmd  # noqa: F401  registers the commands
+    from storyline.cli.app import app
+
+    return lambda *args, **kw: CliRunner().invoke(app, list(args), **kw)
+
+
+@pytest.fixture(scope="module")
+def input_jsonl(tmp_path_factory, articles):
+    path = tmp_path_factory.mktemp("cluster") / "articles.jsonl"
+    path.write_text("".join(
+        json.dumps({"id": a.id, "title": a.title, "text": a.text, "published": a.published.isoformat(),
+                    "source": a.source.name}) + "\n"
+        for a in articles
+    ))
+    return path
+
+
+def test_cli_cluster_jsonl_and_eval(cli, input_jsonl, tmp_path):
+    out = cli("cluster", "--format", "jsonl", str(input_jsonl))
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [aid for aid, *_ in FIXTURE]
+    assert partition(StoryAssignment(**r) for r in rows) == GOLD_PARTITION
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"id": k, "story": v}) + "\n" for k, v in GOLD.items()))
+    scored = cli("eval", "cluster", "--gold", str(gold), "--pred", "-", "--format", "json", input=out.stdout)
+    assert scored.exit_code == 0, scored.output
+    scores = json.loads(scored.stdout)[0]
+    assert scores["bcubed"]["f1"] == pytest.approx(1.0) and scores["nmi"] == pytest.approx(1.0)
+
+
+def test_cli_why(cli, input_jsonl):
+    out = cli("why", "kov1", "bre1", "--input", str(input_jsonl))
+    assert out.exit_code == 0, out.output
+    assert "apart" in out.stdout and "person_clash" in out.stdout and "different stories" in out.stdout
+    out = cli("why", "kov1", "kov3", "--input", str(input_jsonl), "--format", "json")
+    doc = json.loads(out.stdout)[0]
+    assert doc["same_story"] is True and doc["explanation"]["features"]["person"] > 0
+    missing = cli("why", "kov1", "nope", "--input", str(input_jsonl))
+    assert missing.exit_code == 2

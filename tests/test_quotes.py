@@ -1,0 +1,155 @@
+"""Direct quotations: marks, speakers, cues, robustness. All texts are fictional."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.analyze.entities import find_entities
+from storyline.analyze.nlp import load_nlp
+from storyline.analyze.quotes import find_quotes, quoted_stretches
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def quotes_of(nlp, text):
+    doc = nlp(text)
+    return find_quotes(doc, find_entities(doc))
+
+
+def test_curly_quote_with_trailing_cue(nlp):
+    text = "Maria Lopez spoke on Monday.\n\n“The bridge will open in May,” Lopez said."
+    [q] = quotes_of(nlp, text)
+    assert q.text == "The bridge will open in May,"
+    assert text[q.start : q.end] == q.text
+    assert q.speaker == "Maria Lopez"
+    assert text[q.speaker_start : q.speaker_end] == "Lopez"
+    assert (q.cue, text[q.cue_start : q.cue_end]) == ("said", "said")
+    assert not q.partial
+
+
+def test_straight_marks_and_leading_cue(nlp):
+    text = 'The council chair, Tom Baker, said: "Nobody wants the bridge closed for a year."'
+    [q] = quotes_of(nlp, text)
+    assert q.text == "Nobody wants the bridge closed for a year."
+    assert q.speaker == "Tom Baker"
+
+
+def test_double_apostrophes_are_a_double_mark(nlp):
+    text = "''The vote was fair and the count was clean,'' said Tom Baker, the clerk."
+    [q] = quotes_of(nlp, text)
+    assert q.text == "The vote was fair and the count was clean,"
+    assert q.speaker == "Tom Baker"
+
+
+def test_single_quotes_nested_in_double_stay_inside(nlp):
+    text = "“They told us ‘wait until spring’ and then did nothing at all,” said Maria Lopez."
+    [q] = quotes_of(nlp, text)
+    assert q.text == "They told us ‘wait until spring’ and then did nothing at all,"
+    assert q.speaker == "Maria Lopez"
+
+
+def test_quote_over_paragraphs_is_one_quote(nlp):
+    text = (
+        "Maria Lopez said:\n\n“The first paragraph ends without a closing mark.\n\n"
+        "“The second paragraph reopens and closes it.”\n\nThe meeting ended."
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.text == "The first paragraph ends without a closing mark. The second paragraph reopens and closes it."
+    assert text[q.start : q.start + 9] == "The first"
+    assert text[q.end - 9 : q.end] == "closes it"[-9:] or text[q.end - 1] == "."
+    assert q.speaker == "Maria Lopez"
+
+
+def test_interrupted_quote_is_two_quotes_with_one_speaker(nlp):
+    text = "Maria Lopez was at the rally. “We will,” Ms. Lopez said, “win this seat.”"
+    first, second = quotes_of(nlp, text)
+    assert (first.text, second.text) == ("We will,", "win this seat.")
+    assert first.speaker == second.speaker == "Maria Lopez"
+    assert first.cue_start == second.cue_start
+    assert first.partial == second.partial is False
+
+
+def test_partial_quote(nlp):
+    text = "Tom Baker called the plan “a reckless gamble” on Tuesday."
+    [q] = quotes_of(nlp, text)
+    assert q.partial
+    assert q.text == "a reckless gamble"
+    assert q.speaker == "Tom Baker"
+    assert q.cue == "called"
+
+
+def test_pronoun_goes_to_the_compatible_person(nlp):
+    text = (
+        "Ms. Maria Lopez met Mr. Tom Baker in Brookfield on Monday.\n\n"
+        "“The deal is done and the money is in the bank,” she said."
+    )
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "she"
+    assert q.speaker == "Maria Lopez"
+
+
+def test_statement_goes_to_its_author(nlp):
+    text = "A statement from the Brookfield Police Department read: “Nobody was hurt in the fire.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Brookfield Police Department"
+    assert q.cue == "read"
+
+
+def test_bare_quote_paragraph_keeps_the_speaker_before(nlp):
+    text = (
+        "“The bridge will open in May,” said Maria Lopez, the mayor.\n\n"
+        "“After that we will repave the whole of Main Street.”"
+    )
+    first, second = quotes_of(nlp, text)
+    assert second.speaker == first.speaker == "Maria Lopez"
+    assert second.speaker_start == first.speaker_start
+
+
+def test_unclosed_mark_is_dropped_and_the_scan_goes_on(nlp):
+    text = "“This mark never closes.\n\nTom Baker said “the count was wrong” on Friday."
+    [q] = quotes_of(nlp, text)
+    assert q.text == "the count was wrong"
+
+
+def test_titles_and_handles_are_not_quotes(nlp):
+    text = "She watched “Morning Show” and followed “@brookfieldcity” online."
+    assert quotes_of(nlp, text) == []
+
+
+# ---------------------------------------------------------------- robustness: fast, tokenizer-only docs
+
+
+def test_ten_thousand_marks(nlp):
+    text = '"one two three four five six" ' * 5000
+    assert len(quoted_stretches(text)) == 5000
+    quotes = find_quotes(nlp.make_doc(text), [])
+    assert len(quotes) == 5000
+    assert quotes[-1].text == "one two three four five six"
+
+
+def test_unbalanced_marks_everywhere(nlp):
+    text = "“ ” ” “ “ \" \" “ a ”" * 2000
+    quotes = find_quotes(nlp.make_doc(text), [])
+    assert all(q.start <= q.end for q in quotes)
+
+
+def test_no_sentence_breaks_emoji_and_right_to_left(nlp):
+    text = " ".join(
+        ["word"] * 20000
+        + ["“قال الوزير إن الجسر سيفتح قريبا جدا 🎉🎉”"]
+        + ["“שלום לכולם וברוכים הבאים לכאן היום 😀”"]
+    )
+    quotes = find_quotes(nlp.make_doc(text), [])
+    assert [q.text for q in quotes] == ["قال الوزير إن الجسر سيفتح قريبا جدا 🎉🎉", "שלום לכולם וברוכים הבאים לכאן היום 😀"]
+    assert all(text[q.start : q.end] == q.text for q in quotes)
+
+
+def test_large_text(nlp):
+    paragraph = "“We will keep the library open every single day,” the librarian said. Then it rained.\n\n"
+    text = paragraph * 3000
+    quotes = find_quotes(nlp.make_doc(text), [])
+    assert len(quotes) == 3000
+    assert quotes[1234].text == "We will keep the library open every single day,"

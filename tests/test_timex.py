@@ -1,0 +1,172 @@
+"""Time expressions: recognition and TIMEX3 values against a fixed publication date (fictional sentences)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from storyline.analyze.nlp import load_nlp
+from storyline.analyze.timex import find_timexes
+from storyline.analyze.timex_rules import FUTURE, PAST, normalise, scan
+from storyline.eval.timex import compare, default_data_path, read_timeml, summarise, evaluate
+
+PUBLISHED = datetime(2021, 10, 5, 9, 30, tzinfo=timezone.utc)  # a Tuesday
+ANCHOR = PUBLISHED.date()
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def timexes(nlp, text, published=PUBLISHED):
+    return {t.text: t for t in find_timexes(nlp(text), published)}
+
+
+@pytest.mark.parametrize(
+    "sentence, expression, type_, value",
+    [
+        ("Harbor Mills closed its last plant last year.", "last year", "DATE", "2020"),
+        ("The mayor of Eastwick resigned a year ago.", "a year ago", "DATE", "2020"),
+        ("The ferry company hired forty guards in April.", "April", "DATE", "2021-04"),
+        ("The ferry company will open a new terminal in April.", "April", "DATE", "2022-04"),
+        ("The Velden council approved the budget on Sept. 30.", "Sept. 30", "DATE", "2021-09-30"),
+        ("Officials in Norbury met on Monday to discuss the dam.", "Monday", "DATE", "2021-10-04"),
+        ("Officials in Norbury will meet on Monday to discuss the dam.", "Monday", "DATE", "2021-10-11"),
+        ("The Larkspur strike ended yesterday.", "yesterday", "DATE", "2021-10-04"),
+        ("Talks in Ostrava collapsed this week.", "this week", "DATE", "2021-W40"),
+        ("The Ostrava council rejected the plan last week.", "last week", "DATE", "2021-W39"),
+        ("The museum in Dorrin reopens next month.", "next month", "DATE", "2021-11"),
+        ("Corven grew quickly in the 1990s.", "the 1990s", "DATE", "199"),
+        ("The Corven inquiry lasted two weeks.", "two weeks", "DURATION", "P2W"),
+        ("The Corven inquiry lasted 20 weeks.", "20 weeks", "DURATION", "P20W"),
+        ("The mill has been idle for 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M"),
+        ("The bridge is now closed to lorries.", "now", "DATE", "PRESENT_REF"),
+        ("The bridge was recently repainted.", "recently", "DATE", "PAST_REF"),
+        ("The bridge will reopen in the near future.", "the near future", "DATE", "FUTURE_REF"),
+        ("Profit at Tamsin Foods fell in the third quarter.", "the third quarter", "DATE", "2021-Q3"),
+        ("Tamsin Foods reported third-quarter profit.", "third-quarter", "DATE", "2021-Q3"),
+        ("The vote took place on Oct. 15, 1999, in Palmyre.", "Oct. 15, 1999", "DATE", "1999-10-15"),
+        ("The levy was introduced in August 1988.", "August 1988", "DATE", "1988-08"),
+        ("The levy was introduced on 2020-09-30.", "2020-09-30", "DATE", "2020-09-30"),
+        ("The fire started at 5 p.m. Tuesday.", "5 p.m. Tuesday", "TIME", "2021-10-05T17:00"),
+        ("The fire started this morning near Tilbrook.", "this morning", "TIME", "2021-10-05TMO"),
+        ("Guards patrol the Ashby depot every week.", "every week", "SET", "P1W"),
+        ("The Ashby market opens on Mondays.", "Mondays", "SET", "XXXX-WXX-1"),
+        ("The choir has sung there since 1987.", "1987", "DATE", "1987"),
+        ("The Fenwick plant will be finished early next year.", "early next year", "DATE", "2022"),
+        ("The Fenwick plant was built in the summer of 2004.", "the summer of 2004", "DATE", "2004-SU"),
+        ("Sales at Brill rose in the first half of 2019.", "the first half of 2019", "DATE", "2019-H1"),
+    ],
+)
+def test_expression_type_and_value(nlp, sentence, expression, type_, value):
+    found = timexes(nlp, sentence)
+    assert expression in found, found
+    t = found[expression]
+    assert (t.type, t.value) == (type_, value)
+    assert sentence[t.start : t.end] == expression
+    assert t.resolved
+
+
+def test_days_earlier_is_anchored_relative(nlp):
+    t = timexes(nlp, "The suspect had fled three days earlier, police in Marrow said.")["three days earlier"]
+    assert (t.type, t.value, t.anchored) == ("DATE", "2021-10-02", True)
+
+
+def test_absolute_date_is_not_anchored(nlp):
+    t = timexes(nlp, "The vote took place on Oct. 15, 1999.")["Oct. 15, 1999"]
+    assert not t.anchored and t.resolved
+
+
+def test_month_name_may_is_not_the_modal_verb(nlp):
+    found = timexes(nlp, "The Brill board may vote again. It first voted in May.")
+    assert [(t.text, t.value) for t in found.values()] == [("May", "2021-05")]
+
+
+def test_no_publication_date_leaves_relative_unresolved_and_never_uses_today(nlp):
+    text = "Last year the Orlen dam failed; on Monday it was repaired, in April 2019 it was built, on Sept. 30 it flooded."
+    found = timexes(nlp, text, published=None)
+    assert found["Last year"].resolved is False and found["Last year"].value is None
+    assert (found["Monday"].value, found["Monday"].resolved) == ("XXXX-WXX-1", False)
+    assert (found["Sept. 30"].value, found["Sept. 30"].resolved) == ("XXXX-09-30", False)
+    assert (found["April 2019"].value, found["April 2019"].resolved) == ("2019-04", True)
+    this_year = str(date.today().year)
+    assert not any(this_year in (t.value or "") for t in found.values() if t.text != "April 2019")
+
+
+def test_normalise_without_spacy():
+    assert normalise("last year", ANCHOR).value == "2020"
+    assert normalise("April", ANCHOR, PAST).value == "2021-04"
+    assert normalise("April", ANCHOR, FUTURE).value == "2022-04"
+    assert normalise("Monday", ANCHOR, FUTURE).value == "2021-10-11"
+    assert normalise("two days later", ANCHOR).value == "2021-10-07"
+    assert normalise("next year", None).resolved is False
+    assert normalise("a banana", ANCHOR) is None
+
+
+def test_words_inside_other_words_are_not_expressions():
+    assert list(scan("The unknown snowfall at Nowhere Farm, 2021x and 19999 bushels.")) == []
+
+
+def test_hostile_text_does_not_crash_and_stays_linear():
+    emoji_rtl = "😀 שלום עולם مرحبا 🌍 1999 " * 2000
+    no_breaks = "word " * 200_000 + "last year"
+    five_mb = ("x" * 999 + " ") * 5000
+    assert len(list(scan(emoji_rtl))) == 2000
+    assert [text for text in (no_breaks[m.start : m.end] for m in scan(no_breaks))] == ["last year"]
+    assert list(scan(five_mb)) == []
+
+
+def test_hostile_text_through_spacy_tokens(nlp):
+    text = ("شهر 😀 in April 2020 " * 3000)[:60_000]
+    doc = nlp.tokenizer(text)  # no parse: tense is unknown, nothing may fail
+    found = find_timexes(doc, PUBLISHED)
+    assert found and all(t.value == "2020-04" for t in found)
+
+
+# ---------------------------------------------------------------- evaluation code on a fictional TimeML file
+
+FICTIONAL_TML = """<?xml version="1.0" ?>
+<TimeML>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2021-10-05" functionInDocument="CREATION_TIME">20211005</TIMEX3></DCT>
+<TEXT>
+The Velden mill <EVENT eid="e1">closed</EVENT> <TIMEX3 tid="t1" type="DATE" value="2020" functionInDocument="NONE">last year</TIMEX3> after <TIMEX3 tid="t2" type="DURATION" value="P20W" functionInDocument="NONE">20 weeks</TIMEX3> of strikes &amp; talks.
+</TEXT>
+</TimeML>
+"""
+
+
+def test_read_timeml_offsets_and_scores(tmp_path: Path, nlp):
+    path = tmp_path / "fictional.tml"
+    path.write_text(FICTIONAL_TML, encoding="utf-8")
+    doc = read_timeml(path)
+    assert doc.dct == date(2021, 10, 5)
+    assert [doc.text[g.start : g.end] for g in doc.gold] == ["last year", "20 weeks"]
+    system = find_timexes(nlp(doc.text), PUBLISHED)
+    counts = compare(doc, system).counts
+    assert (counts.gold, counts.system, counts.strict, counts.value) == (2, 2, 2, 2)
+
+
+def test_relaxed_match_counts_overlap_but_not_strict(tmp_path: Path):
+    from storyline.model import Timex
+
+    path = tmp_path / "fictional.tml"
+    path.write_text(FICTIONAL_TML, encoding="utf-8")
+    doc = read_timeml(path)
+    g = doc.gold[1]
+    shorter = Timex("weeks", g.start + 3, g.end, "DURATION", "P20W")
+    wrong_value = Timex("last year", doc.gold[0].start, doc.gold[0].end, "DATE", "2019")
+    counts = compare(doc, [shorter, wrong_value]).counts
+    assert (counts.relaxed, counts.strict, counts.value, counts.type) == (2, 1, 1, 2)
+
+
+@pytest.mark.shared_data
+def test_tbaq_value_f1_on_timebank_sample():
+    data = default_data_path()
+    if not data.is_dir():
+        pytest.skip(f"../shared/data/tbaq_cleaned not found: {data}")
+    table = summarise(evaluate(data, subcorpora=("TimeBank",), limit=20))
+    p, r, f1 = table["TimeBank"].prf(table["TimeBank"].value)
+    assert f1 > 0.6
