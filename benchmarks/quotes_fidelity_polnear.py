@@ -30,11 +30,10 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from storyline.compare.quotes import QuoteSource, group_quotes, same_quotation, tokenize
-from storyline.eval.quotes import GOLD_MARKS, default_data_path, load_split
+from storyline.eval.quotes import default_data_path, load_split
 from storyline.model import Quote
 
 MIN_WORDS = 5

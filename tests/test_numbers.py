@@ -105,8 +105,9 @@ def test_money(nlp, text, span, value, unit):
     assert (fact.text, fact.value, fact.unit, fact.kind) == (span, value, unit, "money")
 
 
-def test_money_range_shares_the_scale(nlp):
-    first, second = numbers(nlp, "Rival bids were worth $140-$150 million in total.")
+@pytest.mark.parametrize("text", ["Rival bids were worth $140 to $150 million.", "Rival bids were worth $ 140- $ 150 million."])
+def test_money_range_shares_the_scale(nlp, text):
+    first, second = numbers(nlp, text)
     assert (first.value, first.unit, first.approximate) == (140_000_000, "USD", True)
     assert (second.value, second.unit, second.approximate) == (150_000_000, "USD", True)
 
@@ -222,6 +223,6 @@ def test_without_a_parse_units_stay_and_about_is_none(nlp):
 
 
 def test_hostile_numeric_text_is_handled(nlp):
-    text = " ".join(["1", "-", "2", "$", "3m", "+44", "(555)", "1,000,000", "per", "cent", "a", "dozen"] * 2000)
+    text = " ".join(["1", "-", "2", "$", "3m", "+44", "(555)", "1,000,000", "per", "cent", "a", "dozen"] * 300)
     facts = numbers(nlp, text)
     assert facts and all(0 <= f.start < f.end <= len(text) for f in facts)

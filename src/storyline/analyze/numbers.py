@@ -134,8 +134,9 @@ class _People:
 
 
 def find_numbers(doc: Doc, entities: list[Entity]) -> list[NumberFact]:
+    text = doc.text  # built anew at every access: once only
     people = _People(entities)
-    excluded = [m.span() for m in NOT_QUANTITY.finditer(doc.text)]
+    excluded = [m.span() for m in NOT_QUANTITY.finditer(text)]
     facts: list[NumberFact] = []
     i = 0
     while i < len(doc):
@@ -147,7 +148,7 @@ def find_numbers(doc: Doc, entities: list[Entity]) -> list[NumberFact]:
         second = _range_end(doc, phrase, excluded)
         if second is not None:
             phrases = [_join_range(phrase, second), second]
-        facts.extend(f for p in phrases if (f := _fact(doc, p, people)) is not None)
+        facts.extend(f for p in phrases if (f := _fact(doc, text, p, people)) is not None)
         i = phrases[-1].end
     return facts
 
@@ -157,7 +158,7 @@ def _lower(doc: Doc, i: int) -> str:
 
 
 def _inside(spans: list[tuple[int, int]], tok: Token) -> bool:
-    k = bisect_right(spans, (tok.idx, len(tok.doc.text) + 1)) - 1
+    k = bisect_right(spans, (tok.idx, float("inf"))) - 1
     return k >= 0 and spans[k][0] <= tok.idx < spans[k][1]
 
 
@@ -343,7 +344,7 @@ def _join_range(first: _Phrase, second: _Phrase) -> _Phrase:
 # ---------------------------------------------------------------- facts
 
 
-def _fact(doc: Doc, p: _Phrase, people: _People) -> NumberFact | None:
+def _fact(doc: Doc, text: str, p: _Phrase, people: _People) -> NumberFact | None:
     if p.kind == "count" and p.unit is None:
         if _appositive_age(doc, p, people):
             p.kind, p.unit = "age", "year"
@@ -357,7 +358,7 @@ def _fact(doc: Doc, p: _Phrase, people: _People) -> NumberFact | None:
     else:
         about = _governor(doc, p)
     start, end = doc[p.start].idx, doc[p.end - 1].idx + len(doc[p.end - 1].text)
-    return NumberFact(doc.text[start:end], start, end, value, p.unit, about, p.kind, p.approximate)
+    return NumberFact(text[start:end], start, end, value, p.unit, about, p.kind, p.approximate)
 
 
 def _reportable_bare(doc: Doc, n: _Numeral) -> bool:

@@ -35,8 +35,12 @@ from storyline.model import Analysis, Article, DupAssignment, Fact, SpanRef, Tok
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 # Reporting verbs carry who said it, not what happened; outlets vary them freely.
 REPORTING_LEMMAS = frozenset(
-    "say tell state add report announce confirm note explain according claim told".split()
+    "say tell state add report announce confirm note explain according claim told reporter journalist".split()
 )
+# Shared numbers make two units more alike; differing numbers do not make them less alike,
+# since a differing number is exactly what the contradiction check looks for.
+NUMBER_BONUS = 0.05
+NUMBER_BONUS_MAX = 0.15
 MIN_CONTENT = 3  # units with fewer content lemmas ("He said.") are not facts
 FACT_THRESHOLD = 0.5  # similarity for two units to be the same fact
 PAIR_MIN = 0.2  # pairs kept for value comparison (each kind sets its own, higher, bar)
@@ -57,7 +61,8 @@ class Unit:
     end: int
     text: str
     lemmas: frozenset[str]
-    weights: dict[str, float] = field(default_factory=dict)
+    numbers: frozenset[str] = frozenset()  # the lemmas written in digits
+    weights: dict[str, float] = field(default_factory=dict)  # words only
     norm: float = 0.0
 
 
@@ -200,11 +205,16 @@ def _weigh(units: list[Unit], n_articles: int) -> None:
         for lemma in u.lemmas:
             df[lemma].add(u.article)
     for u in units:
-        u.weights = {lemma: math.log(1 + n_articles / len(df[lemma])) for lemma in u.lemmas}
+        u.numbers = frozenset(lemma for lemma in u.lemmas if _is_number(lemma))
+        u.weights = {lemma: math.log(1 + n_articles / len(df[lemma])) for lemma in u.lemmas - u.numbers}
         u.norm = math.sqrt(sum(w * w for w in u.weights.values()))
 
 
 # ---------------------------------------------------------------- pairs
+
+
+def _is_number(lemma: str) -> bool:
+    return lemma.replace(",", "").replace(".", "").isdigit()
 
 
 def candidate_pairs(units: list[Unit]) -> set[tuple[int, int]]:
@@ -226,10 +236,13 @@ def candidate_pairs(units: list[Unit]) -> set[tuple[int, int]]:
 
 
 def lexical_similarity(a: Unit, b: Unit) -> float:
+    """Cosine of the weighted words, numbers left out, plus a bonus per shared number."""
     if not a.norm or not b.norm:
         return 0.0
     shared = a.lemmas & b.lemmas
-    return sum(a.weights[lemma] * b.weights[lemma] for lemma in shared) / (a.norm * b.norm)
+    words = sum(a.weights[lemma] * b.weights[lemma] for lemma in shared if lemma in a.weights) / (a.norm * b.norm)
+    numbers = len(shared & a.numbers)
+    return min(1.0, words + min(NUMBER_BONUS_MAX, NUMBER_BONUS * numbers))
 
 
 def _cosine(x: Sequence[float], y: Sequence[float]) -> float:

@@ -166,8 +166,9 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 def shared_run(sequence: np.ndarray, other: np.ndarray) -> tuple[int, float]:
     """The stretch of ``sequence`` from its first to its last shingle found in the sorted set ``other``.
 
-    Returns (its length in shingles, the share of it found in ``other``). A copy
-    with a byline, boilerplate or a trimmed end has a long, dense stretch; an
+    Returns (its length in shingles, the share of it found in ``other`` once its
+    longest unmatched gap is left out). A copy with a byline, boilerplate, a
+    trimmed end or one inserted paragraph has a long, dense stretch; an
     independent report that shares a few phrases or one quote has a short or
     sparse one.
     """
@@ -177,4 +178,5 @@ def shared_run(sequence: np.ndarray, other: np.ndarray) -> tuple[int, float]:
     if hits.size == 0:
         return 0, 0.0
     length = int(hits[-1] - hits[0] + 1)
-    return length, hits.size / length
+    longest_gap = int(np.diff(hits).max()) - 1 if hits.size > 1 else 0
+    return length, hits.size / (length - longest_gap)

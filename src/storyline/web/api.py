@@ -160,7 +160,7 @@ async def post_articles(request: Request) -> JSONResponse:
 async def ingest_form_files(request: Request, room: Newsroom) -> IngestOutcome:
     """Read every uploaded file of a multipart body and ingest them."""
     form = await request.form()
-    uploads = [v for v in form.values() if hasattr(v, "read") and getattr(v, "filename", None)]
+    uploads = [v for _, v in form.multi_items() if hasattr(v, "read") and getattr(v, "filename", None)]
     if not uploads:
         raise HTTPException(422, "no files in the upload: send them as multipart form fields with a filename")
     files = [(u.filename, await u.read()) for u in uploads]

@@ -49,13 +49,17 @@ def highlight(text: str, spans: Iterable[Span]) -> Markup:
     return Markup("".join(out))
 
 
+# Entity labels worth marking; dates and numbers have their own layers (time expressions, facts).
+NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+
+
 def analysis_spans(analysis: Analysis | None) -> list[Span]:
     """Quotes, time expressions and entities of an analysis as highlight spans."""
     if analysis is None:
         return []
     spans = [Span(q.start, q.end, "hl-quote", f"quote: {q.speaker or 'unknown speaker'}") for q in analysis.quotes]
     spans += [Span(t.start, t.end, "hl-time", f"{t.type} {t.value or 'unresolved'}") for t in analysis.timexes]
-    spans += [Span(e.start, e.end, "hl-entity", f"{e.label}: {e.canonical}") for e in analysis.entities]
+    spans += [Span(e.start, e.end, "hl-entity", f"{e.label}: {e.canonical}") for e in analysis.entities if e.label in NAMED]
     return spans
 
 

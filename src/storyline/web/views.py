@@ -116,6 +116,8 @@ class ArticleView:
 def article_view(store: Store, article: Article, analysis: Analysis | None) -> ArticleView:
     counts: dict[tuple[str, str], int] = {}
     for e in analysis.entities if analysis else []:
+        if e.label not in render.NAMED:
+            continue
         counts[(e.canonical, e.label)] = counts.get((e.canonical, e.label), 0) + 1
     entities = sorted(((c, lab, n) for (c, lab), n in counts.items()), key=lambda t: (-t[2], t[0]))
     body = render.highlight(article.text, render.analysis_spans(analysis))

@@ -1,0 +1,171 @@
+"""Typed contradictions on fictional stories, and the value rules they rest on."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.analyze import Analyzer
+from storyline.compare import compare_story, quote_contradictions
+from storyline.compare.values import (
+    ages_agree,
+    dates_agree,
+    dates_conflict,
+    name_variant,
+    numbers_agree,
+    same_person,
+    same_place,
+)
+from storyline.model import DupAssignment, QuoteDifference, QuoteGroup, SpanRef
+
+from test_align import FIRE, make_articles
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def contradictions_of(analyzer, stories, dups=None, day=16):
+    articles = make_articles(stories, day)
+    analyses = list(analyzer.pipe(articles))
+    _, found = compare_story(articles, analyses, dups(articles) if dups else ())
+    return articles, found
+
+
+@pytest.fixture(scope="module")
+def fire(analyzer):
+    return contradictions_of(
+        analyzer, FIRE,
+        lambda a: [DupAssignment(a[2].id, "g1", a[2].id), DupAssignment(a[3].id, "g1", a[2].id)],
+    )
+
+
+def by_kind(found, kind):
+    return [c for c in found if c.kind == kind]
+
+
+def test_fire_story_contradictions(fire):
+    articles, found = fire
+    assert sorted(c.kind for c in found) == ["age", "date", "number"]
+    (number,) = by_kind(found, "number")
+    assert [cl.text for cl in number.claims] == ["37 people", "41 people", "37 people"]
+    # the syndicated copy repeats its parent's value: no claim of its own
+    assert [cl.article for cl in number.claims] == [articles[0].id, articles[1].id, articles[2].id]
+    (date,) = by_kind(found, "date")
+    assert [cl.value for cl in date.claims] == ["2024-03-14", "2024-03-15", "2024-03-14"]
+    (age,) = by_kind(found, "age")
+    assert age.about == "age of Helen Carter"
+    assert sorted({cl.text for cl in age.claims}) == ["52", "53"]
+
+
+def test_claims_are_exact_spans(fire):
+    articles, found = fire
+    text = {a.id: a.text for a in articles}
+    for c in found:
+        for cl in c.claims:
+            assert text[cl.article][cl.start : cl.end] == cl.text
+
+
+def test_rounded_count_is_not_a_contradiction(fire):
+    _, found = fire
+    assert not any("312" in cl.text or "300" in cl.text for c in found for cl in c.claims)
+
+
+def test_name_and_place_variants(analyzer):
+    _, found = contradictions_of(analyzer, [
+        ("a.example", "The owner of the mill, Maria Lopez, said it would be rebuilt in Port Alder within a year."),
+        ("b.example", "The owner of the mill, Maria Lopes, said it would be rebuilt in Port Alder within a year."),
+        ("c.example", "The owner of the mill, Maria Lopez, said it would be rebuilt in Glenbrook within a year."),
+    ])
+    (name,) = by_kind(found, "name")
+    assert [cl.value for cl in name.claims] == ["Maria Lopez", "Maria Lopes", "Maria Lopez"]
+    (place,) = by_kind(found, "place")
+    assert sorted(cl.value for cl in place.claims) == ["Glenbrook", "Port Alder"]
+
+
+def test_different_facts_sharing_a_number_type_are_not_compared(analyzer):
+    _, found = contradictions_of(analyzer, [
+        ("a.example", "Crews sent five engines to the burning mill on Friday."),
+        ("b.example", "Three engines stayed at the Glenbrook station on Friday in case of a second fire."),
+    ])
+    assert found == []
+
+
+def test_one_year_of_age_is_allowed_only_between_distant_articles(analyzer):
+    stories = [
+        ("a.example", "The inquiry into the ferry crash was opened by Helen Carter, 52, the harbour master."),
+        ("b.example", "The inquiry into the ferry crash was opened by Helen Carter, 53, the harbour master."),
+    ]
+    _, found = contradictions_of(analyzer, stories)
+    assert [c.kind for c in found] == ["age"]
+    articles = make_articles(stories[:1], day=1) + make_articles(stories[1:], day=31)
+    _, found = compare_story(articles, list(analyzer.pipe(articles)))
+    assert found == []
+
+
+def test_quote_groups_with_a_changed_number_or_negation():
+    groups = [
+        QuoteGroup("Helen Carter", [SpanRef("a", 0, 25, "We will reopen the road."),
+                                    SpanRef("b", 10, 39, "We will not reopen the road.")],
+                   [QuoteDifference("insertion", "not", ["b"])]),
+        QuoteGroup("Helen Carter", [SpanRef("a", 30, 60, "Three crews fought the fire."),
+                                    SpanRef("c", 5, 31, "3 crews fought the fire!")],
+                   [QuoteDifference("punctuation", "!", ["c"])]),
+        QuoteGroup("Tom Whitaker", [SpanRef("a", 70, 90, "We lost 40 jobs."), SpanRef("b", 50, 70, "We lost 14 jobs.")],
+                   [QuoteDifference("substitution", "40 -> 14", ["b"])]),
+    ]
+    found = quote_contradictions(groups)
+    assert [c.about for c in found] == ["quote by Helen Carter", "quote by Tom Whitaker"]
+    assert [cl.text for cl in found[0].claims] == ["We will reopen the road.", "We will not reopen the road."]
+
+
+@pytest.mark.parametrize("a, b, conflict", [
+    ("2020-09-30", "2020-10", True),
+    ("2020-09-30", "2020-09", False),
+    ("2020-09-30", "2020", False),
+    ("2020-09-30", "2020-W40", False),
+    ("2020-09-30", "2021", True),
+    ("2020-Q3", "2020-10-02", True),
+    ("2020-09-30", "P20W", False),
+    ("PRESENT_REF", "2020-10", False),
+])
+def test_date_granularity(a, b, conflict):
+    assert dates_conflict(a, b) is conflict
+    if not conflict and "P" not in a + b:
+        assert dates_agree(a, b)
+
+
+@pytest.mark.parametrize("a, b, agree", [
+    ((300, "about 300 residents", True), (312, "312 residents", False), True),
+    ((300, "about 300", True), (360, "360", False), False),
+    ((37, "37 people", False), (41, "41 people", False), False),
+    ((1_200_000, "$1.2 million", False), (1_234_567, "$1,234,567", False), True),
+    ((1_200_000, "$1.2 million", False), (1_300_000, "$1.3 million", False), False),
+    ((300, "more than 300", True), (312, "312", False), True),
+    ((300, "more than 300", True), (250, "250", False), False),
+    ((80e6, "at least $80 million", True), (160e6, "at least $160 million", True), False),
+    ((100, "nearly 100", True), (97, "97", False), True),
+])
+def test_number_tolerance(a, b, agree):
+    assert numbers_agree(*a, *b) is agree
+    assert numbers_agree(*b, *a) is agree
+
+
+def test_age_rule():
+    assert ages_agree(52, 52, None)
+    assert not ages_agree(52, 53, None)
+    assert not ages_agree(52, 53, 2)
+    assert ages_agree(52, 53, 45)
+    assert not ages_agree(52, 54, 400)
+
+
+def test_names_and_places():
+    assert same_person("Ms. Ruiz", "Ana Ruiz")
+    assert not same_person("Ana Ruiz", "Carlos Ruiz")
+    assert name_variant("Ana Ruiz", "Ana Ruis")
+    assert name_variant("Ana Ruiz", "Carla Ruiz")
+    assert not name_variant("Ana Ruiz", "Tom Whitaker")
+    assert not name_variant("Ruiz", "Ana Ruiz")
+    assert same_place("Port Vale", "Portvale")
+    assert same_place("the Harbour Road", "Harbour Road")
+    assert not same_place("Port Vale", "Glenbrook")
