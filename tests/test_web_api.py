@@ -146,7 +146,7 @@ def test_brief_is_the_cli_json_shape(corpus_client):
     needs_brief()
     story = story_by_word(corpus_client, "Saltwind")
     r = corpus_client.get(f"/api/stories/{story['id']}/brief")
-    assert r.status_code == 200
+    assert r.status_code == 200, r.text
     (brief,) = r.json()["stories"]
     assert brief["id"] == story["id"]
     assert {"headline", "articles", "summary", "facts", "unique", "contradictions", "quotes", "timeline"} <= set(brief)

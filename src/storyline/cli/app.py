@@ -19,6 +19,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
 )
 eval_app = typer.Typer(help="Score a stage against labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")

@@ -167,7 +167,7 @@ class LocalEngine:
         cached = self.store.get_brief(story_id, fingerprint)
         if cached is not None:
             return from_jsonable(Brief, cached)
-        brief = build_brief(story, articles, analyses, dups)
+        brief = build_brief(story, articles, analyses.values(), dups.values())
         self.store.save_brief(story_id, fingerprint, to_jsonable(brief))
         return brief
 
