@@ -166,11 +166,11 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 def shared_run(sequence: np.ndarray, other: np.ndarray) -> tuple[int, float]:
     """The stretch of ``sequence`` from its first to its last shingle found in the sorted set ``other``.
 
-    Returns (its length in shingles, the share of it found in ``other`` once its
-    longest unmatched gap is left out). A copy with a byline, boilerplate, a
-    trimmed end or one inserted paragraph has a long, dense stretch; an
-    independent report that shares a few phrases or one quote has a short or
-    sparse one.
+    Returns (its length in shingles and the share of it found in ``other``,
+    both with its longest unmatched gap left out). A copy with a byline,
+    boilerplate, a trimmed end or one inserted paragraph has a long, dense
+    stretch; an independent report that shares a few phrases or one quote has
+    a short or sparse one.
     """
     if sequence.size == 0 or other.size == 0:
         return 0, 0.0
@@ -178,5 +178,5 @@ def shared_run(sequence: np.ndarray, other: np.ndarray) -> tuple[int, float]:
     if hits.size == 0:
         return 0, 0.0
     length = int(hits[-1] - hits[0] + 1)
-    longest_gap = int(np.diff(hits).max()) - 1 if hits.size > 1 else 0
-    return length, hits.size / (length - longest_gap)
+    length -= int(np.diff(hits).max()) - 1 if hits.size > 1 else 0
+    return length, hits.size / length

@@ -75,7 +75,9 @@ def get_brief(request: Request, story_id: str) -> dict:
     brief, error = room.brief(story_id)
     if brief is None:
         raise HTTPException(503, f"the brief could not be built: {error}")
-    return {"stories": [to_jsonable(brief)]}
+    from storyline.brief import to_json  # the document `storyline brief --format json` prints
+
+    return to_json([brief])
 
 
 @router.get("/articles", summary="Article summaries (no text), filtered and paginated")
