@@ -160,4 +160,17 @@ def find_entities(doc: Doc) -> list[Entity]:
         if canonical is None:
             canonical = " ".join(org_words(e.text))
         entities.append(Entity(e.text, label, e.start_char, e.end_char, canonical))
+    entities.extend(_missed_surnames(doc, people))
+    entities.sort(key=lambda e: e.start)
     return entities
+
+
+def _missed_surnames(doc: Doc, people: _Names) -> list[Entity]:
+    """Lone surnames of people named in full elsewhere that the NER left untagged."""
+    found = []
+    for t in doc:
+        if t.ent_iob_ == "O" and t.pos_ == "PROPN" and t.is_title:
+            canonicals = people.by_last.get(_key(t.text), set())
+            if len(canonicals) == 1:
+                found.append(Entity(t.text, "PERSON", t.idx, t.idx + len(t), next(iter(canonicals))))
+    return found

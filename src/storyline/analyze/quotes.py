@@ -45,6 +45,8 @@ _CLOSES_BEFORE = ".,;:!?)]}—–-"
 NEAR_TOKENS = 8
 # How many heads up from the quoted words to look for the governing verb.
 MAX_HEAD_STEPS = 6
+# How much of a paragraph before a quote is read to judge how the quote is introduced.
+LEAD_CHARS = 200
 # How far back a lead-in sentence ("He added:") is read.
 LEAD_IN_TOKENS = 40
 # How far back (in characters) a pronoun may find its person.
@@ -166,6 +168,7 @@ def quoted_stretches(text: str) -> list[_Marked]:
 @dataclass
 class _Context:
     doc: Doc
+    text: str  # Doc.text rebuilds the string on every access
     entities: list[Entity]
     quotes: list[_Marked]
     token_starts: list[int] = field(default_factory=list)
@@ -176,15 +179,14 @@ class _Context:
     paragraph_starts: list[int] = field(default_factory=list)
 
     @classmethod
-    def of(cls, doc: Doc, entities: list[Entity], quotes: list[_Marked]) -> "_Context":
-        ctx = cls(doc, sorted(entities, key=lambda e: e.start), quotes)
+    def of(cls, doc: Doc, text: str, entities: list[Entity], quotes: list[_Marked]) -> "_Context":
+        ctx = cls(doc, text, sorted(entities, key=lambda e: e.start), quotes)
         ctx.token_starts = [t.idx for t in doc]
         # An unparsed Doc (tokenizer only) reads as one sentence.
         ctx.sent_starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         ctx.quote_starts = [q.open_at for q in quotes]
         ctx.entity_starts = [e.start for e in ctx.entities]
-        ctx.paragraph_starts = [0] + [e for _, e in _paragraph_breaks(doc.text)]
-        text = doc.text
+        ctx.paragraph_starts = [0] + [e for _, e in _paragraph_breaks(text)]
         for e in ctx.entities:
             if e.label == "PERSON":
                 gender = title_gender(e.text, text[max(0, e.start - 8) : e.start])
@@ -203,6 +205,10 @@ class _Context:
 
     def paragraph_start(self, char: int) -> int:
         return self.paragraph_starts[bisect_right(self.paragraph_starts, char) - 1]
+
+    def lead(self, char: int) -> str:
+        """The paragraph's text before ``char`` (its last LEAD_CHARS at most), right-stripped."""
+        return self.text[max(self.paragraph_start(char), char - LEAD_CHARS) : char].rstrip()
 
     def in_quote(self, char: int) -> bool:
         k = bisect_right(self.quote_starts, char) - 1
@@ -263,9 +269,8 @@ def _nearby_cue(ctx: _Context, q: _Marked) -> Token | None:
 
 def _lead_in_cue(ctx: _Context, q: _Marked) -> Token | None:
     """For a quote that opens its paragraph or follows a colon: the last reporting verb of the sentence before."""
-    text = ctx.doc.text
     para_lo = ctx.paragraph_start(q.open_at)
-    lead = text[para_lo : q.open_at].rstrip()
+    lead = ctx.lead(q.open_at)
     if lead and not lead.endswith(":"):
         return None
     mark = ctx.token_at(q.open_at)
@@ -321,6 +326,14 @@ def _statement_author(noun: Token) -> Token | None:
     return None
 
 
+def _named_apposition(ctx: _Context, head: Token) -> Token | None:
+    """"The council chair, Tom Baker, said": the named apposition."""
+    for c in head.children:
+        if c.dep_ == "appos" and ctx.entity_at(c.idx, c.idx + len(c)) is not None:
+            return c
+    return None
+
+
 def _phrase_span(ctx: _Context, head: Token) -> tuple[int, int]:
     entity = ctx.entity_at(head.idx, head.idx + len(head))
     if entity is not None:
@@ -342,7 +355,7 @@ def _resolve(ctx: _Context, head: Token, span: tuple[int, int]) -> str | None:
         return _person_before(ctx, span[0], "m" if word in MALE_PRONOUNS else "f")
     if head.pos_ == "PRON":
         return None
-    return ctx.doc.text[span[0] : span[1]]
+    return ctx.text[span[0] : span[1]]
 
 
 def _person_before(ctx: _Context, char: int, gender: str) -> str | None:
@@ -369,6 +382,8 @@ def _attribute(ctx: _Context, cue: Token) -> _Attribution:
         return _Attribution(None, None, cue)
     if head.lemma_.lower() in STATEMENT_NOUNS and cue.lemma_.lower() in STATEMENT_VERBS:
         head = _statement_author(head) or head
+    if ctx.entity_at(head.idx, head.idx + len(head)) is None:
+        head = _named_apposition(ctx, head) or head
     span = _phrase_span(ctx, head)
     return _Attribution(_resolve(ctx, head, span), span, cue)
 
@@ -378,24 +393,25 @@ def _attribute(ctx: _Context, cue: Token) -> _Attribution:
 
 def _is_partial(ctx: _Context, q: _Marked, cue: Token | None) -> bool:
     """A fragment woven into the sentence rather than a whole utterance."""
-    text = ctx.doc.text
-    first_word = text[q.start : q.start + 1]
-    lead = text[ctx.paragraph_start(q.open_at) : q.open_at].rstrip()
+    lead = ctx.lead(q.open_at)
     if not lead or lead[-1] in ":.!?\"”":
         return False
-    if not first_word.isupper():
+    if not ctx.text[q.start : q.start + 1].isupper():
         return True
-    return not (lead[-1] == "," or (cue is not None and cue.idx + len(cue) == len(lead) + ctx.paragraph_start(q.open_at)))
+    cue_just_before = cue is not None and lead.endswith(cue.text) and cue.idx < q.open_at
+    return not (lead[-1] == "," or cue_just_before)
 
 
 def _continues(ctx: _Context, prev: _Marked | None, q: _Marked) -> bool:
     """Whether ``q`` resumes ``prev`` after its cue: “We will,” she said, “win.”"""
     if prev is None or ctx.paragraph_start(prev.open_at) != ctx.paragraph_start(q.open_at):
         return False
-    text = ctx.doc.text
+    if q.open_at - prev.close_at > 120:
+        return False
+    text = ctx.text
     between = text[prev.close_at + 1 : q.open_at].strip()
     broken_off = text[prev.start : prev.end].rstrip().endswith(",") or between.startswith(",")
-    return broken_off and len(between) < 120 and between.endswith((",", ":"))
+    return broken_off and between.endswith((",", ":"))
 
 
 def _quote_text(text: str, q: _Marked) -> str:
@@ -403,23 +419,24 @@ def _quote_text(text: str, q: _Marked) -> str:
 
 
 def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
-    stretches = quoted_stretches(doc.text)
+    text = doc.text
+    stretches = quoted_stretches(text)
     if not stretches:
         return []
-    ctx = _Context.of(doc, entities, stretches)
+    ctx = _Context.of(doc, text, entities, stretches)
     quotes: list[Quote] = []
     previous: tuple[_Marked, _Attribution, bool] | None = None
     for q in stretches:
-        if not doc.text[q.start : q.end].strip():
+        if not text[q.start : q.end].strip():
             continue
         if previous is not None and _continues(ctx, previous[0], q):
             _, who, partial = previous
         else:
             who, partial = _attribution_of(ctx, q, previous)
-            if who.cue is None and who.speaker_span is None and not _looks_like_speech(doc.text[q.start : q.end]):
+            if who.cue is None and who.speaker_span is None and not _looks_like_speech(text[q.start : q.end]):
                 continue
         previous = (q, who, partial)
-        quotes.append(_record(doc.text, q, who, partial))
+        quotes.append(_record(text, q, who, partial))
     return quotes
 
 
@@ -455,7 +472,7 @@ def _looks_like_speech(words: str) -> bool:
 
 
 def _opens_paragraph(ctx: _Context, q: _Marked) -> bool:
-    return not ctx.doc.text[ctx.paragraph_start(q.open_at) : q.open_at].strip()
+    return not ctx.lead(q.open_at)
 
 
 def _adjacent_paragraphs(ctx: _Context, prev: _Marked, q: _Marked) -> bool:

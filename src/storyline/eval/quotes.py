@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable
 
 from storyline.analyze import AnalysisInput, Analyzer
-from storyline.eval.timex import shared_data_dir
+from storyline.eval import shared_data_dir
 from storyline.model import Analysis, Quote
 
 GOLD_MARKS = "\"“”„«»"

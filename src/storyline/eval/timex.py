@@ -13,13 +13,13 @@ publication date and is not scored.
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from storyline.eval import shared_data_dir
 from storyline.model import Timex
 
 SUBCORPORA = ("TimeBank", "AQUAINT")
@@ -41,14 +41,6 @@ class TimemlDoc:
     text: str
     dct: date | None
     gold: list[GoldTimex]
-
-
-def shared_data_dir() -> Path:
-    """../shared/data relative to the repository root, or $STORYLINE_SHARED_DATA."""
-    env = os.environ.get("STORYLINE_SHARED_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
 def default_data_path() -> Path:

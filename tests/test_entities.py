@@ -1,0 +1,63 @@
+"""In-document alias merging. All texts are fictional."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.analyze.entities import find_entities, name_words, org_words, title_gender
+from storyline.analyze.nlp import load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def canonicals(nlp, text):
+    return {(e.text, e.label): e.canonical for e in find_entities(nlp(text))}
+
+
+def test_name_words_drop_titles_possessive_and_suffix():
+    assert name_words("Dr. Ana M. Ruiz Jr.'s") == ["Ana", "M.", "Ruiz"]
+    assert name_words("President Tom Baker") == ["Tom", "Baker"]
+    assert name_words("Ruiz") == ["Ruiz"]
+
+
+def test_org_words_drop_article_suffix_and_bracket():
+    assert org_words("the Acme Corp. (AC)") == ["Acme"]
+    assert org_words("Brookfield Water Company") == ["Brookfield", "Water"]
+
+
+def test_title_gender():
+    assert title_gender("Ruiz", "said Ms. ") == "f"
+    assert title_gender("Mr. Baker", "") == "m"
+    assert title_gender("Ruiz", "the mayor ") is None
+
+
+def test_surname_and_titled_mentions_merge_to_the_full_name(nlp):
+    text = "Maria Lopez won the vote in Brookfield. Ms. Lopez thanked her staff, and Lopez said she would stay."
+    entities = [e for e in find_entities(nlp(text)) if "Lopez" in e.text]
+    assert len(entities) >= 2
+    assert {e.canonical for e in entities} == {"Maria Lopez"}
+    assert all(e.label == "PERSON" for e in entities)
+
+
+def test_shared_surname_is_not_merged(nlp):
+    text = "John Carter and Linda Carter ran the shop. Carter said nothing."
+    found = canonicals(nlp, text)
+    assert found[("John Carter", "PERSON")] == "John Carter"
+    assert found[("Linda Carter", "PERSON")] == "Linda Carter"
+    lone = [e for e in find_entities(nlp(text)) if e.text == "Carter"]
+    assert all(e.canonical == "Carter" for e in lone)
+
+
+def test_acronym_merges_with_its_long_form(nlp):
+    text = "The Federal Bureau of Investigation opened a case. The FBI said the case was closed on Friday."
+    fbi = [e for e in find_entities(nlp(text)) if e.text == "FBI"]
+    assert fbi and fbi[0].canonical == "Federal Bureau of Investigation"
+
+
+def test_offsets_point_at_the_mention(nlp):
+    text = "Maria Lopez won. Lopez spoke."
+    for e in find_entities(nlp(text)):
+        assert text[e.start : e.end] == e.text
