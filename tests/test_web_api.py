@@ -345,3 +345,19 @@ def test_serve_refuses_no_auth_off_loopback():
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--no-auth"])
     assert result.exit_code != 0
     assert "only allowed on a loopback address" in result.output + (result.stderr if result.stderr_bytes is not None else "")
+
+
+@pytest.mark.postgres
+def test_queries_work_on_postgresql(pg_url):
+    """The same pages and API over PostgreSQL: the web queries are portable SQL."""
+    client = TestClient(create_app(pg_url, TOKEN))
+    r = client.post("/api/articles", json=[fictional(1), fictional(2, source="Kellsport Courier")], headers=AUTH)
+    assert r.status_code == 200 and r.json()["new"] == 2, r.text
+    assert client.get("/api/stories", params={"q": "LIGHTHOUSE keeper", "since": "2026-03-01"}).json()["total"] >= 1
+    assert client.get("/api/stories", params={"q": "100%_"}).json()["total"] == 0  # wildcards are literal
+    assert client.get("/api/stories", params={"entity": "Oskar Brandt"}).json()["total"] >= 1
+    assert client.get("/api/articles", params={"source": "kellsport courier"}).json()["total"] == 1
+    assert client.get("/api/sources/Kellsport Courier").json()["articles"] == 1
+    assert client.get("/api/search", params={"q": "Brandt"}).json()["articles"]["total"] == 2
+    for path in ("/", "/?q=keeper&sort=recent", "/sources", "/sources/Kellsport Courier"):
+        assert client.get(path).status_code == 200, path

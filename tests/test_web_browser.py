@@ -140,17 +140,20 @@ def test_upload_without_the_right_token_is_refused(site):
 
 
 def test_story_page_shows_the_ferry_contradiction(site):
+    """Also writes the screenshot when STORYLINE_SCREENSHOT names a file."""
     needs_brief()
     base, browser, _ = site
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
     open_story(page, base, "ferry")
+    if os.environ.get("STORYLINE_SCREENSHOT"):
+        page.screenshot(path=os.environ["STORYLINE_SCREENSHOT"], full_page=True)
     numbers = page.locator(".contradiction", has_text=re.compile(r"\b37\b")).filter(has_text=re.compile(r"\b41\b"))
     assert numbers.count() >= 1
     marked = numbers.first.locator("blockquote mark").all_inner_texts()
     assert any("37" in m for m in marked) and any("41" in m for m in marked)
+    wire_claim = numbers.first.locator("li", has_text=re.compile(r"\b37\b")).first
+    assert wire_claim.locator(".chip").count() == 3  # A1 and its two copies share one sentence
     assert page.locator("#articles .badge.dup").count() >= 2  # the two wire copies
-    if os.environ.get("STORYLINE_SCREENSHOT"):
-        page.screenshot(path=os.environ["STORYLINE_SCREENSHOT"], full_page=True)
 
 
 def test_story_page_shows_lindqvist_quote_diff(site):

@@ -9,6 +9,7 @@ as stored.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -308,9 +309,14 @@ def to_jsonable(record: Any) -> Any:
     return record
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)  # slow enough to matter when decoding thousands of records
+
+
 def from_jsonable(cls: type, data: Any) -> Any:
     """The inverse of ``to_jsonable`` for a record class: rebuilds nested records from plain values."""
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs = {}
     for f in dataclasses.fields(cls):
         if f.name in data:

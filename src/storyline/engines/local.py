@@ -155,18 +155,19 @@ class LocalEngine:
         story = self.store.get_story(story_id)
         if story is None:
             return None
-        articles = self.store.get_articles(story.article_ids)
-        analyses = self.store.get_analyses(story.article_ids)
+        versions = self.store.analyzer_versions(story.article_ids)
         dups = self.store.get_dup_groups(story.article_ids)
         fingerprint = stable_hash(
             BRIEF_VERSION,
             story.headline,
-            *sorted(f"{a.id}:{analyses[a.id].analyzer if a.id in analyses else '-'}" for a in articles),
+            *sorted(f"{i}:{versions.get(i, '-')}" for i in story.article_ids),
             *sorted(f"{d.id}:{d.parent}:{d.syndicated_from}" for d in dups.values()),
         )
         cached = self.store.get_brief(story_id, fingerprint)
         if cached is not None:
             return from_jsonable(Brief, cached)
+        articles = self.store.get_articles(story.article_ids)
+        analyses = self.store.get_analyses(story.article_ids)
         brief = build_brief(story, articles, analyses.values(), dups.values())
         self.store.save_brief(story_id, fingerprint, to_jsonable(brief))
         return brief

@@ -282,6 +282,14 @@ class Store:
                     out[row.article_id] = from_jsonable(Analysis, row.data)
         return out
 
+    def analyzer_versions(self, ids: Iterable[str]) -> dict[str, str]:
+        """Which analyzer version analysed each article, without decoding the analyses."""
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(ids), 500):
+                out.update(conn.execute(select(analyses.c.article_id, analyses.c.analyzer).where(analyses.c.article_id.in_(chunk))).all())
+        return out
+
     def ids_needing_analysis(self, analyzer: str) -> list[str]:
         """Articles with no analysis, or one made by another analyzer version."""
         query = (

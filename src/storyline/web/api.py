@@ -130,7 +130,7 @@ def list_sources(request: Request, limit: int = Limit, offset: int = Offset) -> 
     return page_json(page, [{**r, "last": r["last"].isoformat() if r["last"] else None} for r in page.items])
 
 
-@router.get("/sources/{name}", summary="What one outlet covered, and the facts only it reported")
+@router.get("/sources/{name:path}", summary="What one outlet covered, and the facts only it reported")
 def get_source(request: Request, name: str) -> dict:
     stats = queries.source_stats(newsroom(request).store, name)
     if stats is None:
@@ -142,6 +142,10 @@ def get_source(request: Request, name: str) -> dict:
     "/articles",
     summary="Ingest articles (JSON object or list, or multipart files), then update stories",
     responses={401: {"description": "missing token"}, 413: {"description": "body too large"}, 422: {"description": "invalid input"}},
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
+    }}},
 )
 async def post_articles(request: Request) -> JSONResponse:
     request.app.state.tokens.require_bearer(request)  # before the body is read

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
 from storyline.storage import Store
-from storyline.web import api, pages
+from storyline.web import api, pages, render
 from storyline.web.security import GuardMiddleware, TokenCheck
 from storyline.web.service import Newsroom
 
@@ -36,7 +36,7 @@ def create_app(store_url: str | None = None, token: str | None = None, auth: boo
     app.state.newsroom = Newsroom(Store(store_url))
     app.state.tokens = TokenCheck(token or os.environ.get(TOKEN_ENV) or None, auth)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
-    env.globals["auth"] = auth
+    env.globals.update(auth=auth, chip=render.chip, when=render.when)
     app.state.templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from storyline.web import queries, render, views
@@ -70,7 +69,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
         raise HTTPException(404, "no such story")
     brief, error = room.brief(story_id)
     view = views.story_view(room.store, story, brief, error)
-    return page(request, "story.html", v=view, when=render.when)
+    return page(request, "story.html", v=view)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -79,17 +78,17 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
     found = room.article(article_id)
     if found is None:
         raise HTTPException(404, "no such article")
-    return page(request, "article.html", v=views.article_view(room.store, *found), when=render.when)
+    return page(request, "article.html", v=views.article_view(room.store, *found))
 
 
 @router.get("/sources", response_class=HTMLResponse)
 def source_list(request: Request) -> HTMLResponse:
     offset = _int(request.query_params.get("offset"), 0)
     found = queries.list_sources(request.app.state.newsroom.store, 50, offset)
-    return page(request, "sources.html", sources=found.items, pages=pager(request, found.total, offset, 50), when=render.when)
+    return page(request, "sources.html", sources=found.items, pages=pager(request, found.total, offset, 50))
 
 
-@router.get("/sources/{name}", response_class=HTMLResponse)
+@router.get("/sources/{name:path}", response_class=HTMLResponse)
 def source_page(request: Request, name: str) -> HTMLResponse:
     store = request.app.state.newsroom.store
     stats = queries.source_stats(store, name)
@@ -97,7 +96,7 @@ def source_page(request: Request, name: str) -> HTMLResponse:
         raise HTTPException(404, "no such outlet")
     offset = _int(request.query_params.get("offset"), 0)
     found = queries.source_stories(store, name, PAGE_SIZE, offset)
-    return page(request, "source.html", s=stats, stories=found.items, pages=pager(request, found.total, offset, PAGE_SIZE), when=render.when)
+    return page(request, "source.html", s=stats, stories=found.items, pages=pager(request, found.total, offset, PAGE_SIZE))
 
 
 @router.get("/ingest", response_class=HTMLResponse)
@@ -129,6 +128,7 @@ def docs(request: Request) -> HTMLResponse:
             "path": path,
             "summary": op.get("summary", ""),
             "params": [(p["name"], p["in"], p.get("description", ""), p.get("required", False)) for p in op.get("parameters", [])],
+            "body": list(op.get("requestBody", {}).get("content", {})),
         }
         for path, methods in schema.get("paths", {}).items()
         for method, op in methods.items()

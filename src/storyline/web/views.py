@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from markupsafe import Markup
 
-from storyline.model import Analysis, Article, Brief, BriefArticle, Fact, QuoteGroup, SpanRef, Story
+from storyline.model import Analysis, Article, Brief, BriefArticle, Fact, QuoteGroup, Story
 from storyline.storage import Store
 from storyline.web import queries, render
 
 
 @dataclass
 class ClaimView:
-    source: str
-    article: str
+    articles: list[str]  # every article making the claim in this very sentence (wire copies share one)
     value: str
     sentence: Markup
 
 
 @dataclass
 class VariantView:
-    source: str
-    article: str
+    outlets: list[str]  # the articles quoting it this way
     text: Markup  # the base as it is, the others as a word diff against it
     base: bool
 
@@ -46,12 +45,10 @@ class StoryView:
     articles: list[ArticleRow] = field(default_factory=list)
     timeline: Markup = Markup("")
 
-    def chips(self, refs: list[SpanRef]) -> list[tuple[str, str]]:
-        """(outlet, article id) per distinct article a fact cites."""
-        seen: dict[str, str] = {}
-        for r in refs:
-            seen.setdefault(r.article, self.sources.get(r.article, r.article))
-        return [(name, art) for art, name in seen.items()]
+    def chips(self, article_ids: Iterable[str]) -> Markup:
+        """One chip per distinct article, naming its outlet."""
+        ids = dict.fromkeys(article_ids)
+        return Markup("").join(render.chip(self.sources.get(a, a), a) for a in ids)
 
 
 def story_view(store: Store, story: Story, brief: Brief | None, error: str | None) -> StoryView:
@@ -64,37 +61,43 @@ def story_view(store: Store, story: Story, brief: Brief | None, error: str | Non
         view.articles = _article_rows(store, metas, [])
         return view
     view = StoryView(story, brief, error, {a.id: a.source for a in brief.articles})
-    view.contradictions = _contradictions(store, brief, view.sources)
-    view.quotes = [(g, _variants(g, view.sources)) for g in brief.quotes]
+    view.contradictions = _contradictions(store, brief)
+    view.quotes = [(g, _variants(g)) for g in brief.quotes]
     view.articles = _article_rows(store, brief.articles, brief.unique)
     view.timeline = render.timeline_svg(brief.timeline)
     return view
 
 
-def _contradictions(store: Store, brief: Brief, sources: dict[str, str]) -> list[tuple[str, str, list[ClaimView]]]:
-    """Each claim in the sentence it sits in, read from the article text."""
+def _contradictions(store: Store, brief: Brief) -> list[tuple[str, str, list[ClaimView]]]:
+    """Each claim in the sentence it sits in, read from the article text; copies of one sentence share a row.
+
+    Sentence bounds come from the punctuation: the stored analyses have them too,
+    but decoding whole analyses would cost more than the rest of the page.
+    """
     ids = {c.article for x in brief.contradictions for c in x.claims}
     texts = {a.id: a.text for a in store.get_articles(ids)}
-    sentences = queries.sentences(store, ids)
     out = []
     for x in brief.contradictions:
-        claims = []
+        rows: dict[tuple[str, str], ClaimView] = {}
         for c in x.claims:
-            text = texts.get(c.article, "")
-            sentence = render.in_sentence(text, c.start, c.end, sentences.get(c.article, ()))
-            claims.append(ClaimView(sources.get(c.article, c.article), c.article, c.value, sentence or Markup("<mark>{}</mark>").format(c.text)))
-        out.append((x.kind, x.about, claims))
+            sentence = render.in_sentence(texts.get(c.article, ""), c.start, c.end) or Markup("<mark>{}</mark>").format(c.text)
+            row = rows.setdefault((c.value, str(sentence)), ClaimView([], c.value, sentence))
+            row.articles.append(c.article)
+        out.append((x.kind, x.about, list(rows.values())))
     return out
 
 
-def _variants(group: QuoteGroup, sources: dict[str, str]) -> list[VariantView]:
-    if not group.variants:
-        return []
-    base = group.variants[0].text
-    return [
-        VariantView(sources.get(v.article, v.article), v.article, render.word_diff(base, v.text) if i else Markup("{}").format(v.text), i == 0)
-        for i, v in enumerate(group.variants)
-    ]
+def _variants(group: QuoteGroup) -> list[VariantView]:
+    """One card per distinct wording; outlets that quote it word for word share the card."""
+    cards: dict[str, VariantView] = {}
+    for v in group.variants:
+        if v.text in cards:
+            cards[v.text].outlets.append(v.article)
+            continue
+        base = not cards
+        text = Markup("{}").format(v.text) if base else render.word_diff(group.variants[0].text, v.text)
+        cards[v.text] = VariantView([v.article], text, base)
+    return list(cards.values())
 
 
 def _article_rows(store: Store, metas: list[BriefArticle], unique: list) -> list[ArticleRow]:
