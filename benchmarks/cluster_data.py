@@ -140,10 +140,6 @@ def features(dataset: Dataset) -> list:
     return [article_features(a, an) for a, an in zip(dataset.articles, analyses(dataset))]
 
 
-def ecbplus_split(dataset: Dataset, splits: set[str]) -> list[Article]:
-    return [a for a in dataset.articles if dataset.group[a.id] in splits]
-
-
 def stream_halves(dataset: Dataset) -> tuple[list[Article], list[Article]]:
     """First and second half of the stream in publication order (input order when undated)."""
     ordered = sorted(dataset.articles, key=lambda a: a.published.timestamp() if a.published else 0.0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -13,36 +12,18 @@ from rich.table import Table
 
 from storyline.cli.app import OutputFormat, app, console, emit, err_console, eval_app
 from storyline.cluster import DocFreq, article_features, choose_model, cluster, explain
-from storyline.model import Article, Provenance, Source
+from storyline.ingest import read_paths
+from storyline.model import Article, IngestError
 
 
-def _parse_time(value: object) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
-    when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def read_jsonl_articles(path: Path) -> list[Article]:
-    """Articles from JSON lines with id, title, text, published, source (only text is required)."""
+def read_articles(path: Path) -> list[Article]:
+    """Articles from any input ``storyline ingest`` reads (JSONL: id, title, text, published, source)."""
     articles = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            d = json.loads(line)
-            source = d.get("source") or path.stem
-            articles.append(Article(
-                text=d.get("text") or d.get("title") or "",
-                title=d.get("title"),
-                url=d.get("url"),
-                published=_parse_time(d.get("published")),
-                source=Source(source["name"], source.get("domain")) if isinstance(source, dict) else Source(str(source)),
-                provenance=Provenance(str(path), f"line {n}"),
-                id=str(d.get("id") or ""),
-            ))
+    for item in read_paths([str(path)]):
+        if isinstance(item, IngestError):
+            err_console.print(f"skipped {item}")
+        else:
+            articles.append(item)
     return articles
 
 
@@ -59,7 +40,7 @@ def cluster_command(
     stories: bool = typer.Option(False, "--stories", help="Print Story records instead of assignments."),
 ) -> None:
     """Group the articles into stories; jsonl prints {"id", "story"} per article."""
-    articles = read_jsonl_articles(input)
+    articles = read_articles(input)
     result = cluster(articles, _analyses(articles))
     if stories:
         records: Iterable = result.stories
@@ -84,7 +65,7 @@ def why_command(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json."),
 ) -> None:
     """Explain why two articles are (or are not) in the same story: features, weights, score."""
-    articles = read_jsonl_articles(input)
+    articles = read_articles(input)
     by_id = {x.id: x for x in articles}
     missing = [i for i in (a, b) if i not in by_id]
     if missing:

@@ -16,8 +16,9 @@ from storyline.cluster.online import Decision, Merge, OnlineClusterer
 from storyline.cluster.weights import ARTICLE_MODEL, HEADLINE_MODEL
 from storyline.model import Analysis, Article, Story, StoryAssignment
 
-# Below this median number of body content terms the input is headlines or snippets.
-HEADLINE_MAX_TERMS = 25
+# Below this median number of body content lemmas the input is headlines (UCI and Google News
+# headlines have 5-10; the shortest full reports have 25 and more).
+HEADLINE_MAX_TERMS = 15
 
 
 @dataclass(slots=True)

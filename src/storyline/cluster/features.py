@@ -29,6 +29,7 @@ ENTITY_KINDS = ("person", "place", "org")
 DATE_LABELS = frozenset({"DATE", "TIME", "EVENT"})
 NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 SECONDS_PER_DAY = 86_400.0
@@ -47,24 +48,31 @@ class ArticleFeatures:
     terms: dict[str, int]
     title_terms: dict[str, int]
     entities: dict[str, int]  # "person:ana ruiz", "place:tarsis", "org:..." -> mentions
+    names: dict[str, int]  # proper-noun lemmas, whatever entity type (if any) they got
     dates: dict[str, int]  # dates mentioned in the text: "2008", "2008-12", "march 14"
     numbers: dict[str, int]  # amounts mentioned in the text: "6.1", "$160 million"
 
     @property
     def keys(self) -> set[str]:
         """Every key counted once for document frequency."""
-        return set(self.terms) | set(self.title_terms) | set(self.entities) | set(self.dates) | set(self.numbers)
+        return (
+            set(self.terms) | set(self.title_terms) | set(self.entities) | set(self.names)
+            | set(self.dates) | set(self.numbers)
+        )
 
 
 def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
     """Counts of content lemmas, title lemmas, entities and mentioned dates."""
     lemma_of: dict[str, str] = {}
     terms: Counter[str] = Counter()
+    names: Counter[str] = Counter()
     for tok in analysis.tokens:
         word = article.text[tok.start : tok.end].lower()
         lemma_of.setdefault(word, tok.lemma)
         if tok.pos in CONTENT_POS and not tok.is_stop and _is_term(tok.lemma):
             terms[tok.lemma] += 1
+            if tok.pos == "PROPN":
+                names[f"name:{tok.lemma}"] += 1
     entities: Counter[str] = Counter()
     dates: Counter[str] = Counter()
     numbers: Counter[str] = Counter()
@@ -72,13 +80,15 @@ def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
         kind = ENTITY_KIND.get(ent.label)
         if kind:
             entities[f"{kind}:{_normal_name(ent.canonical or ent.text)}"] += 1
-        elif ent.label in DATE_LABELS and any(c.isdigit() for c in ent.text):
+        elif ent.label in DATE_LABELS:
             dates.update(YEAR.findall(ent.text))
-            dates[f"date:{_normal_name(ent.text)}"] += 1
+            if MONTH.search(ent.text):  # a calendar date, not "52" (an age) or "7 hours"
+                dates[f"date:{_normal_name(ent.text)}"] += 1
         elif ent.label in NUMBER_LABELS:
             numbers[f"number:{_normal_name(ent.text)}"] += 1
     for timex in analysis.timexes:
-        if timex.value and timex.resolved and re.match(r"\d{4}-\d\d", timex.value):
+        # "on Tuesday" resolved against the publication date says nothing about which event it is
+        if timex.value and timex.resolved and not timex.anchored and re.match(r"\d{4}-\d\d", timex.value):
             dates[timex.value[:7]] += 1
     published = article.published or analysis.published
     return ArticleFeatures(
@@ -89,6 +99,7 @@ def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
         terms=dict(terms),
         title_terms=title_terms(article.title or "", lemma_of),
         entities=dict(entities),
+        names=dict(names),
         dates=dict(dates),
         numbers=dict(numbers),
     )
@@ -181,17 +192,31 @@ class Profile:
     terms: SparseVec
     title: SparseVec
     entities: dict[str, SparseVec]  # kind -> vector
+    names: SparseVec
     dates: SparseVec
     numbers: SparseVec
     first: float | None
     last: float | None
     size: int = 1
+    _norms: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+
+    def vector(self, name: str) -> SparseVec:
+        """``terms``, ``title``, ``names``, ``dates``, ``numbers`` or an entity kind."""
+        return self.entities.get(name, {}) if name in ENTITY_KINDS else getattr(self, name)
+
+    def norm(self, name: str) -> float:
+        """L2 norm of a vector, cached: a big story's centroid is compared many times between changes."""
+        if name not in self._norms:
+            self._norms[name] = math.sqrt(sum(x * x for x in self.vector(name).values()))
+        return self._norms[name]
 
     def absorb(self, other: "Profile") -> None:
+        self._norms.clear()
         add_into(self.terms, other.terms)
         add_into(self.title, other.title)
         for kind, vec in other.entities.items():
             add_into(self.entities.setdefault(kind, {}), vec)
+        add_into(self.names, other.names)
         add_into(self.dates, other.dates)
         add_into(self.numbers, other.numbers)
         self.first = _min(self.first, other.first)
@@ -201,7 +226,7 @@ class Profile:
     def copy(self) -> "Profile":
         return Profile(
             dict(self.terms), dict(self.title), {k: dict(v) for k, v in self.entities.items()},
-            dict(self.dates), dict(self.numbers), self.first, self.last, self.size,
+            dict(self.names), dict(self.dates), dict(self.numbers), self.first, self.last, self.size,
         )
 
 
@@ -213,6 +238,7 @@ def profile(features: ArticleFeatures, idf: DocFreq) -> Profile:
         terms=tfidf(features.terms, idf),
         title=tfidf(features.title_terms, idf),
         entities={kind: tfidf(counts, idf) for kind, counts in by_kind.items()},
+        names=tfidf(features.names, idf),
         dates=tfidf(features.dates, idf),
         numbers=tfidf(features.numbers, idf),
         first=features.published,
@@ -230,9 +256,10 @@ def _max(a: float | None, b: float | None) -> float | None:
 
 # ---------------------------------------------------------------- pair features and score
 
+VECTORS = ("terms", "title", "names", "dates", "numbers") + ENTITY_KINDS
 FEATURES = (
-    "body", "title", "person", "person_clash", "place", "place_clash", "org",
-    "dates", "dates_clash", "numbers", "numbers_clash", "time_gap",
+    "body", "title", "names", "names_clash", "person", "person_clash", "place", "place_clash", "org",
+    "dates", "dates_clash", "numbers", "numbers_clash", "time_gap", "undated",
 )
 
 
@@ -244,34 +271,48 @@ def gap_days(a: Profile, b: Profile) -> float | None:
     return gap / SECONDS_PER_DAY
 
 
-def _overlap_and_clash(u: SparseVec, v: SparseVec) -> tuple[float, float]:
-    """Cosine, and its shortfall when both sides name something (a different person is evidence apart)."""
+def _cos(a: Profile, b: Profile, name: str) -> float:
+    u, v = a.vector(name), b.vector(name)
     if not u or not v:
+        return 0.0
+    if len(u) > len(v):
+        u, v = v, u
+    dot = sum(x * v.get(k, 0.0) for k, x in u.items())
+    return dot / (a.norm(name) * b.norm(name)) if a.norm(name) and b.norm(name) else 0.0
+
+
+def _overlap_and_clash(a: Profile, b: Profile, name: str) -> tuple[float, float]:
+    """Cosine, and its shortfall when both sides name something (a different person is evidence apart)."""
+    if not a.vector(name) or not b.vector(name):
         return 0.0, 0.0
-    c = cosine(u, v)
-    return c, 1.0 - c
+    c = _cos(a, b, name)
+    return c, max(1.0 - c, 0.0)
 
 
 def pair_features(a: Profile, b: Profile) -> dict[str, float]:
     """The similarity features of two profiles (article-article, article-story or story-story)."""
-    person, person_clash = _overlap_and_clash(a.entities.get("person", {}), b.entities.get("person", {}))
-    place, place_clash = _overlap_and_clash(a.entities.get("place", {}), b.entities.get("place", {}))
-    dates, dates_clash = _overlap_and_clash(a.dates, b.dates)
-    numbers, numbers_clash = _overlap_and_clash(a.numbers, b.numbers)
+    person, person_clash = _overlap_and_clash(a, b, "person")
+    place, place_clash = _overlap_and_clash(a, b, "place")
+    names, names_clash = _overlap_and_clash(a, b, "names")
+    dates, dates_clash = _overlap_and_clash(a, b, "dates")
+    numbers, numbers_clash = _overlap_and_clash(a, b, "numbers")
     gap = gap_days(a, b)
     return {
-        "body": cosine(a.terms, b.terms),
-        "title": cosine(a.title, b.title),
+        "body": _cos(a, b, "terms"),
+        "title": _cos(a, b, "title"),
+        "names": names,
+        "names_clash": names_clash,
         "person": person,
         "person_clash": person_clash,
         "place": place,
         "place_clash": place_clash,
-        "org": cosine(a.entities.get("org", {}), b.entities.get("org", {})),
+        "org": _cos(a, b, "org"),
         "dates": dates,
         "dates_clash": dates_clash,
         "numbers": numbers,
         "numbers_clash": numbers_clash,
         "time_gap": math.log1p(gap) if gap is not None else 0.0,  # undated: no penalty
+        "undated": 1.0 if gap is None else 0.0,  # lets a model trained on dated news adjust its bias
     }
 
 
@@ -297,12 +338,9 @@ class ScoreModel:
 def shared_keys(a: Profile, b: Profile, limit: int = 8) -> list[tuple[str, float]]:
     """The keys contributing most to the similarity of two profiles, for explanations."""
     contributions: Counter[str] = Counter()
-    for u, v in [(a.terms, b.terms), (a.title, b.title), (a.dates, b.dates), (a.numbers, b.numbers)] + [
-        (a.entities.get(k, {}), b.entities.get(k, {})) for k in ENTITY_KINDS
-    ]:
-        nu = math.sqrt(sum(x * x for x in u.values())) or 1.0
-        nv = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    for name in VECTORS:
+        u, v = a.vector(name), b.vector(name)
         for k, x in u.items():
             if k in v:
-                contributions[k] += x * v[k] / (nu * nv)
+                contributions[k] += x * v[k] / (a.norm(name) * b.norm(name))
     return [(k, round(c, 4)) for k, c in contributions.most_common(limit)]
