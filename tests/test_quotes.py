@@ -153,3 +153,51 @@ def test_large_text(nlp):
     quotes = find_quotes(nlp.make_doc(text), [])
     assert len(quotes) == 3000
     assert quotes[1234].text == "We will keep the library open every single day,"
+
+
+# ---------------------------------------------------------------- attribution patterns
+
+
+def test_two_quotes_around_a_long_cue_stay_two_quotes(nlp):
+    text = (
+        '"The tide turned far too early, and the skipper had no time to react," said pier warden '
+        "Ingrid Holm, who saw it from the lighthouse. \"We are lucky the boat stayed afloat.\""
+    )
+    first, second = quotes_of(nlp, text)
+    assert first.text == "The tide turned far too early, and the skipper had no time to react,"
+    assert second.text == "We are lucky the boat stayed afloat."
+    assert "said" not in first.text + second.text
+    assert first.speaker == second.speaker == "Ingrid Holm"
+
+
+def test_speaker_after_name_and_title_and_the_next_quote_keeps_it(nlp):
+    text = (
+        "''We do not think the bridge is safe,'' Tom Baker, the chief engineer of the Brookfield water board, "
+        "said on Sunday. ''The cracks have grown every month since the flood.''"
+    )
+    first, second = quotes_of(nlp, text)
+    assert first.speaker == second.speaker == "Tom Baker"
+
+
+def test_relative_pronoun_is_the_speaker_span_and_resolves_to_its_antecedent(nlp):
+    text = "The vote went ahead without Maria Lopez, who said the count was \"rushed and careless\" on Friday."
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "who"
+    assert q.speaker == "Maria Lopez"
+
+
+def test_sentence_after_a_finished_quote_is_not_its_cue(nlp):
+    text = (
+        "“The plan is in the drawer,” Tom Baker said. “It stays there until the money comes.” "
+        "That is why, Maria Lopez added, nobody trusts the council."
+    )
+    first, second = quotes_of(nlp, text)
+    assert second.speaker == "Tom Baker"
+
+
+def test_markup_attributes_and_titles_are_not_quotes(nlp):
+    text = (
+        '<tweet author="brookfieldmayor" id="12345">Open on Sunday</tweet>\n\n'
+        "Tom Baker starred in “The Long Harbour Road” and “Night of the Gulls” before politics."
+    )
+    assert quotes_of(nlp, text) == []

@@ -24,7 +24,7 @@ from storyline.analyze.timex import find_timexes
 from storyline.model import Analysis, Article, Token
 
 # Bump when an extractor's output changes, so stored analyses are redone.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 CHUNK_CHARS = 20_000
 

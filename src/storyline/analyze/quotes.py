@@ -16,9 +16,14 @@ in its length whatever the marks look like:
 - a mark that never closes within its paragraph is dropped and the scan goes on.
 
 The speaker comes from the parse: the reporting verb that governs the quoted
-words, else one right after or before them, else the sentence before a quote
-that opens its paragraph, else the speaker of the quote in the paragraph before
-(a bare quote paragraph continuing someone's remarks).
+words within their paragraph, else one right after them in the same sentence
+(after a finished sentence only “…” Ana Ruiz said, not a new clause), else one
+just before them, else the sentence before a quote that opens its paragraph or
+follows a colon, else the speaker of the quote before (a bare quote continuing
+someone's remarks), else the sentence before in the paragraph. The speaker span
+is the cue's subject as written ("he", "who", "a senior official") and
+``speaker`` the name it resolves to. Attribute values in leftover markup
+(author="…") and Title Case names of works are not quotes.
 """
 
 from __future__ import annotations
@@ -41,8 +46,10 @@ _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])['’](?!\w)")
 _OPENS_AFTER = "([{—–-/"
 _CLOSES_BEFORE = ".,;:!?)]}—–-"
 
-# How far (in tokens) to look around a quote for its cue when the parse does not link them.
+# How far (in tokens) to look before a quote for its cue when the parse does not link them.
 NEAR_TOKENS = 8
+# How far after it: the speaker's name and title may stand between ("…,” Ana Ruiz, the mayor of …, said).
+TRAILING_TOKENS = 25
 # How many heads up from the quoted words to look for the governing verb.
 MAX_HEAD_STEPS = 6
 # How much of a paragraph before a quote is read to judge how the quote is introduced.
@@ -206,6 +213,10 @@ class _Context:
     def paragraph_start(self, char: int) -> int:
         return self.paragraph_starts[bisect_right(self.paragraph_starts, char) - 1]
 
+    def paragraph_bounds(self, char: int) -> tuple[int, int]:
+        k = bisect_right(self.paragraph_starts, char)
+        return self.paragraph_starts[k - 1], self.paragraph_starts[k] if k < len(self.paragraph_starts) else len(self.text)
+
     def lead(self, char: int) -> str:
         """The paragraph's text before ``char`` (its last LEAD_CHARS at most), right-stripped."""
         return self.text[max(self.paragraph_start(char), char - LEAD_CHARS) : char].rstrip()
@@ -229,6 +240,7 @@ def _governing_cue(ctx: _Context, q: _Marked) -> Token | None:
     """The reporting verb the quoted words hang from in the parse."""
     doc = ctx.doc
     first, last = ctx.token_at(q.start), ctx.token_at(max(q.start, q.end - 1))
+    para_lo, para_hi = ctx.paragraph_bounds(q.open_at)
     best: tuple[int, int, Token] | None = None
     for t in doc[first : last + 1]:
         if t.is_punct or t.is_space:
@@ -238,6 +250,8 @@ def _governing_cue(ctx: _Context, q: _Marked) -> Token | None:
             head, steps = head.head, steps + 1
             if q.start <= head.idx < q.end:
                 continue
+            if not para_lo <= head.idx < para_hi or ctx.in_quote(head.idx):
+                break  # the parse ran across a paragraph, or into other quoted words
             if _is_cue(head) or (head.lower_ == ACCORDING):
                 rank = (steps, abs(head.i - t.i))
                 if best is None or rank < best[:2]:
@@ -248,30 +262,68 @@ def _governing_cue(ctx: _Context, q: _Marked) -> Token | None:
     return best[2] if best else None
 
 
-def _nearby_cue(ctx: _Context, q: _Marked) -> Token | None:
-    """A reporting verb just after the closing mark, else just before the opening one, in the same paragraph."""
+def _is_cue_word(t: Token) -> bool:
+    return _is_cue(t) or t.lower_ == ACCORDING
+
+
+def _ends_sentence(t: Token) -> bool:
+    return t.text in (".", "!", "?")
+
+
+def _trailing_cue(ctx: _Context, q: _Marked) -> Token | None:
+    """A reporting verb in the words right after the closing mark: “…,” she said / said Ana Ruiz."""
     doc = ctx.doc
     para_lo = ctx.paragraph_start(q.open_at)
     after = ctx.token_at(q.close_at) + 1
-    for t in doc[after : min(len(doc), after + NEAR_TOKENS)]:
-        if ctx.in_quote(t.idx) or ctx.paragraph_start(t.idx) != para_lo:
-            break
-        if _is_cue(t) or t.lower_ == ACCORDING:
-            return t
-    before = ctx.token_at(q.open_at)
-    for t in reversed(doc[max(0, before - NEAR_TOKENS) : before]):
-        if t.idx < para_lo or ctx.in_quote(t.idx):
-            break
-        if _is_cue(t) or t.lower_ == ACCORDING:
+    sentence_done = ctx.text[q.start : q.end].rstrip()[-1:] in (".", "!", "?")
+    reach = TRAILING_TOKENS if _starts_utterance(ctx, q) else NEAR_TOKENS
+    for t in doc[after : min(len(doc), after + reach)]:
+        if ctx.in_quote(t.idx) or ctx.paragraph_start(t.idx) != para_lo or _ends_sentence(t):
+            return None
+        if _is_cue_word(t):
+            # After a finished sentence only “…” Ana Ruiz said / said Ana Ruiz, not a new clause.
+            if sentence_done and not _only_subject_between(ctx, after, t):
+                return None
+            return _according_after(ctx, t) or t
+    return None
+
+
+def _according_after(ctx: _Context, cue: Token) -> Token | None:
+    """“…,” she said, according to the pool report: the report is the source the article cites."""
+    for t in ctx.doc[cue.i + 1 : min(len(ctx.doc), cue.i + NEAR_TOKENS)]:
+        if _ends_sentence(t) or ctx.in_quote(t.idx):
+            return None
+        if t.lower_ == ACCORDING:
             return t
     return None
 
 
-def _lead_in_cue(ctx: _Context, q: _Marked) -> Token | None:
-    """For a quote that opens its paragraph or follows a colon: the last reporting verb of the sentence before."""
+def _only_subject_between(ctx: _Context, after: int, cue: Token) -> bool:
+    subject = _subject(ctx, cue)
+    inside = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None else set()
+    return all(t.is_punct or t.is_space or t.i in inside for t in ctx.doc[after : cue.i])
+
+
+def _leading_cue(ctx: _Context, q: _Marked) -> Token | None:
+    """A reporting verb just before the opening mark in the same sentence: Ana Ruiz said, “…”."""
+    doc = ctx.doc
+    para_lo = ctx.paragraph_start(q.open_at)
+    before = ctx.token_at(q.open_at)
+    for t in reversed(doc[max(0, before - NEAR_TOKENS) : before]):
+        if t.idx < para_lo or ctx.in_quote(t.idx) or _ends_sentence(t):
+            return None
+        if _is_cue_word(t):
+            return t
+    return None
+
+
+def _lead_in_cue(ctx: _Context, q: _Marked, after_sentence: bool = False) -> Token | None:
+    """For a quote that opens its paragraph or follows a colon (or, with ``after_sentence``, that
+    follows a finished sentence in its paragraph): the last reporting verb of the sentence before."""
     para_lo = ctx.paragraph_start(q.open_at)
     lead = ctx.lead(q.open_at)
-    if lead and not lead.endswith(":"):
+    ends_sentence = after_sentence and lead.endswith((".", "!", "?")) and _starts_utterance(ctx, q)
+    if lead and not (lead.endswith(":") or ends_sentence):
         return None
     mark = ctx.token_at(q.open_at)
     before = mark - 1 if lead else ctx.token_at(max(0, para_lo - 1))
@@ -281,7 +333,7 @@ def _lead_in_cue(ctx: _Context, q: _Marked) -> Token | None:
         return None
     lo, _ = ctx.sentence_of(before)
     for t in reversed(ctx.doc[max(lo, before - LEAD_IN_TOKENS) : before + 1]):
-        if ctx.in_quote(t.idx):
+        if ctx.in_quote(t.idx) or (t.idx < para_lo and lead):
             break
         if _is_cue(t) or t.lower_ == ACCORDING:
             return t
@@ -291,7 +343,7 @@ def _lead_in_cue(ctx: _Context, q: _Marked) -> Token | None:
 # ---------------------------------------------------------------- speakers
 
 
-def _subject(cue: Token) -> Token | None:
+def _subject(ctx: _Context, cue: Token) -> Token | None:
     if cue.lower_ == ACCORDING:
         for prep in cue.children:
             for obj in prep.children:
@@ -301,9 +353,7 @@ def _subject(cue: Token) -> Token | None:
     verb = cue
     for _ in range(3):
         for c in verb.children:
-            if c.dep_ in ("nsubj", "nsubjpass"):
-                if c.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return verb.head
+            if c.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(c.idx):
                 return c
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
@@ -351,6 +401,9 @@ def _resolve(ctx: _Context, head: Token, span: tuple[int, int]) -> str | None:
     if entity is not None and entity.label in SPEAKER_LABELS:
         return entity.canonical
     word = head.lower_
+    if word in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
+        antecedent = head.head.head  # "Ana Ruiz, who said …": who is Ana Ruiz
+        return _resolve(ctx, antecedent, _phrase_span(ctx, antecedent))
     if word in MALE_PRONOUNS or word in FEMALE_PRONOUNS:
         return _person_before(ctx, span[0], "m" if word in MALE_PRONOUNS else "f")
     if head.pos_ == "PRON":
@@ -377,7 +430,7 @@ class _Attribution:
 
 
 def _attribute(ctx: _Context, cue: Token) -> _Attribution:
-    head = _subject(cue)
+    head = _subject(ctx, cue)
     if head is None:
         return _Attribution(None, None, cue)
     if head.lemma_.lower() in STATEMENT_NOUNS and cue.lemma_.lower() in STATEMENT_VERBS:
@@ -389,6 +442,12 @@ def _attribute(ctx: _Context, cue: Token) -> _Attribution:
 
 
 # ---------------------------------------------------------------- quotes
+
+
+def _starts_utterance(ctx: _Context, q: _Marked) -> bool:
+    """Whether the quoted words begin a sentence of their own (capital, after a break, comma or colon)."""
+    lead = ctx.lead(q.open_at)
+    return ctx.text[q.start : q.start + 1].isupper() and (not lead or lead[-1] in ",:.!?\"”")
 
 
 def _is_partial(ctx: _Context, q: _Marked, cue: Token | None) -> bool:
@@ -427,7 +486,7 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     quotes: list[Quote] = []
     previous: tuple[_Marked, _Attribution, bool] | None = None
     for q in stretches:
-        if not text[q.start : q.end].strip():
+        if not text[q.start : q.end].strip() or _is_markup_or_title(text, q):
             continue
         if previous is not None and _continues(ctx, previous[0], q):
             _, who, partial = previous
@@ -444,12 +503,15 @@ def _attribution_of(
     ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None
 ) -> tuple[_Attribution, bool]:
     """Who said ``q`` and whether it is a fragment; a bare quote paragraph goes to the speaker before."""
-    cue = _governing_cue(ctx, q) or _nearby_cue(ctx, q) or _lead_in_cue(ctx, q)
+    cue = _governing_cue(ctx, q) or _trailing_cue(ctx, q) or _leading_cue(ctx, q) or _lead_in_cue(ctx, q)
     partial = _is_partial(ctx, q, cue)
     if cue is not None:
         return _attribute(ctx, cue), partial
     if previous is not None and _same_remarks(ctx, previous[0], q):
         return previous[1], partial
+    cue = _lead_in_cue(ctx, q, after_sentence=True)
+    if cue is not None:
+        return _attribute(ctx, cue), partial
     return _Attribution(None, None, None), partial
 
 
@@ -458,6 +520,23 @@ def _same_remarks(ctx: _Context, prev: _Marked, q: _Marked) -> bool:
     if ctx.paragraph_start(prev.open_at) == ctx.paragraph_start(q.open_at):
         return True
     return _opens_paragraph(ctx, q) and _adjacent_paragraphs(ctx, prev, q)
+
+
+# Words a title leaves in lower case: "Guardians of the Galaxy".
+_TITLE_SMALL_WORDS = frozenset("a an the of and or but for nor on in at to by with from as vs vs.".split())
+_WORD = re.compile(r"[\w'’.-]+")
+MAX_TITLE_WORDS = 10
+
+
+def _is_markup_or_title(text: str, q: _Marked) -> bool:
+    """An attribute value in leftover markup (author="…"), or the title of a work, show or group."""
+    if text[q.open_at - 1 : q.open_at] == "=":
+        return True
+    words = text[q.start : q.end]
+    if "!" in words or "?" in words:
+        return False  # a chant or a cry: "Ted! Ted!"
+    significant = [w for w in _WORD.findall(words) if w.lower() not in _TITLE_SMALL_WORDS]
+    return 2 <= len(significant) <= MAX_TITLE_WORDS and all(w[0].isupper() or w[0].isdigit() for w in significant)
 
 
 _NOT_WORDS = re.compile(r"^[\W\d_]*$|^\S*[\d@#_]\S*$|^[a-z]+[A-Z]\w*$|^[A-Z][a-z]+[A-Z]\w*$")
