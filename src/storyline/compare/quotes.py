@@ -207,9 +207,10 @@ def _unit(sources: Sequence[QuoteSource], s: int, members: tuple[int, ...]) -> _
 
 
 def _may_join(text: str, a: Quote, b: Quote) -> bool:
-    """Whether quote ``b`` may continue ``a`` around a cue: close by, same paragraph, same speaker."""
+    """Whether quote ``b`` may continue ``a`` around a cue: close by, same paragraph, same speaker,
+    and ``b`` carries on ``a``'s sentence (it starts lower-case), not a new one."""
     gap = text[a.end : b.start]
-    if len(gap) > MAX_SPLIT_GAP or "\n" in gap:
+    if len(gap) > MAX_SPLIT_GAP or "\n" in gap or not b.text[:1].islower():
         return False
     return a.speaker is None or b.speaker is None or a.speaker == b.speaker
 
