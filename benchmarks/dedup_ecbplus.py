@@ -248,9 +248,7 @@ def score(corpus: Corpus, group_of: dict[str, str]) -> dict[str, float | int]:
     def family_pair(p: frozenset[str]) -> frozenset[str]:
         return frozenset(corpus.family[x] for x in p)
 
-    gold = {p for p in _pairs(corpus.family)} | {
-        p for p in _pairs_across(corpus) if family_pair(p) in corpus.same_text
-    }
+    gold = _pairs(corpus.family) | {p for p in _pairs_across(corpus) if family_pair(p) in corpus.same_text}
     predicted = {p for p in _pairs(group_of) if family_pair(p) not in corpus.partial}
     hit = len(gold & predicted)
     return {

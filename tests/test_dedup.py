@@ -336,3 +336,17 @@ def test_cli_prints_one_record_per_article(tmp_path):
         {"id": "t", "group": "w", "parent": "w", "syndicated_from": "AP"},
         {"id": "i", "group": "i", "parent": "i", "syndicated_from": None},
     ]
+
+
+def test_opening_dateline_of_an_unlisted_agency_is_a_wire_credit():
+    from storyline.dedup.syndication import wire_signal
+    from storyline.model import Provenance, Source
+
+    def art(source: str, text: str) -> Article:
+        return Article(text=text, source=Source(source), provenance=Provenance("t"))
+
+    own = wire_signal(art("Northland Wire Agency", "KESTREL BAY, May 2 (NWA) — The ferry sank."))
+    assert own is not None and own.agency == "NWA" and own.own
+    copy = wire_signal(art("Harbour Gazette", "KESTREL BAY (NWA) — The ferry sank."))
+    assert copy is not None and copy.agency == "NWA" and not copy.own
+    assert wire_signal(art("Harbour Gazette", "The alliance (NATO) — said to be divided — met.")) is None

@@ -22,7 +22,6 @@ _ROLL = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier for the rolling shingle 
 _FMIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _FMIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT_33 = np.uint64(33)
-_SHIFT_31 = np.uint64(31)
 
 
 @dataclass(frozen=True)
@@ -117,18 +116,8 @@ def signature(shingle_hashes: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG
     a, b = config._coefficients
     v = a * (shingle_hashes % _MERSENNE_31)[None, :]
     v += b
-    return _mod_mersenne_31(v).min(axis=1).astype(np.uint32)
-
-
-def _mod_mersenne_31(v: np.ndarray) -> np.ndarray:
-    """v mod (2^31 - 1) for v < 2^63, without division: two folds of the high bits
-    onto the low ones leave y <= P + 1, and min(y, y - P) subtracts P exactly when y >= P."""
-    for _ in range(2):
-        high = v >> _SHIFT_31
-        v &= _MERSENNE_31
-        v += high
-    np.minimum(v, v - _MERSENNE_31, out=v)
-    return v
+    v %= _MERSENNE_31  # in place: the (num_perm x shingles) matrix is allocated once
+    return v.min(axis=1).astype(np.uint32)
 
 
 def band_keys(sig: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG) -> list[int]:

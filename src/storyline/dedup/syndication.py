@@ -81,6 +81,15 @@ _BY_LINE = re.compile(rf"^\s*(?:By|BY)\s+{_THE}({_NAMES})\s*(?:$|\n|[,|])")
 # In a byline field: "Ann Lee, Associated Press", "By Reuters", "Reuters staff", "AP" (not "Michael Bloomberg").
 _BYLINE_NAME = re.compile(rf"(?:^|[,;|/(]|\b(?:By|BY|by|for|and)\s)\s*{_THE}({_NAMES})(?![\w-])")
 
+# A dateline opening the text with an agency not in AGENCIES: "PORTVALE, March 15 (GWS) —".
+# Only at the very start, so "(NATO) —" in running text is no credit.
+_OPENING_DATELINE = re.compile(
+    rf"^\s*[A-Z][A-Z.'\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'\- ]{{1,40}})?(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*\(([A-Z]{{2,6}})\)\s*{_DASH}"
+)
+
+# Every credit names an agency or says "Reporting by": one scan rules most articles out.
+_ANY_CREDIT = re.compile(rf"{_NAMES}|Reporting by")
+
 _TOP_CHARS = 400
 _TAIL_CHARS = 600
 
@@ -124,8 +133,7 @@ def _from_byline(article: Article) -> str | None:
     return _agency_named(m.group(1)) if m else None
 
 
-def _from_credit(text: str) -> str | None:
-    tail = text[-_TAIL_CHARS:]
+def _from_credit(tail: str) -> str | None:
     for pattern in (_CONTRIBUTED, _COPYRIGHT, _TAIL_CREDIT):
         m = pattern.search(tail)
         if m:
@@ -138,14 +146,28 @@ def wire_signal(article: Article) -> WireSignal | None:
     own = _agency_of_source(article)
     if own:
         return WireSignal(own, "source", own=True)
-    m = _DATELINE.search(article.text[:_TOP_CHARS])
+    top, tail = article.text[:_TOP_CHARS], article.text[-_TAIL_CHARS:]
+    if not (article.byline or _ANY_CREDIT.search(top) or _ANY_CREDIT.search(tail)):
+        return _unlisted_agency(article, top)
+    m = _DATELINE.search(top)
     if m:
         return WireSignal(_agency_named(m.group(1)), "dateline")
     byline = _from_byline(article)
     if byline:
         return WireSignal(byline, "byline")
-    credit = _from_credit(article.text)
-    return WireSignal(credit, "credit") if credit else None
+    credit = _from_credit(tail)
+    return WireSignal(credit, "credit") if credit else _unlisted_agency(article, top)
+
+
+def _unlisted_agency(article: Article, top: str) -> WireSignal | None:
+    """An agency known only from an opening dateline; the source is its own copy when its
+    name's initials spell the abbreviation (Global Wire Service, GWS)."""
+    m = _OPENING_DATELINE.match(top)
+    if not m:
+        return None
+    abbreviation = m.group(1)
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", article.source.name)).upper()
+    return WireSignal(abbreviation, "dateline", own=initials == abbreviation)
 
 
 def group_agency(signals: Iterable[WireSignal | None]) -> str | None:

@@ -120,12 +120,9 @@ class LocalEngine:
         from storyline.dedup import find_duplicates
         from storyline.storage.bands import SqlIndex
 
-        grouped = self.store.get_dup_groups()
-        new = [a for a in self.store.iter_articles() if a.id not in grouped]
-        if not new:
-            return []
         with SqlIndex(self.store) as index:
-            return find_duplicates(new, index)
+            new = index.unindexed_ids()
+            return find_duplicates(self.store.get_articles(new), index) if new else []
 
     def cluster(self) -> list[Story]:
         """Cluster the whole store in batch mode and replace the stored stories."""
