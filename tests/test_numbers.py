@@ -174,6 +174,11 @@ def test_spelled_and_scaled_numbers(nlp, text, value, unit):
     assert (fact.value, fact.unit) == (value, unit)
 
 
+def test_compound_noun_counts_its_last_noun(nlp):
+    fact = one(nlp, "Crews sent 10 fire engines to the harbour.")
+    assert (fact.text, fact.unit) == ("10 fire engines", "engine")
+
+
 def test_bare_number_in_digits_is_reported_without_unit(nlp):
     fact = one(nlp, "The death toll rose to 12 on Friday.")
     assert (fact.value, fact.unit, fact.about) == (12, None, "rise")
@@ -201,6 +206,7 @@ def test_bare_number_words_are_not_reported(nlp):
         "Call 555-123-4567 for details.",
         "Call (555) 123-4567 for details.",
         "Call +44 20 7946 0958 for details.",
+        "Call 0845 125 2222 or 0800 555111 for details.",
         "The bridge opened three days ago.",
         "Hundreds of people crossed the bridge.",
         "She flew on a Boeing 737 to Orvale.",

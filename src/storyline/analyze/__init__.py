@@ -24,9 +24,14 @@ from storyline.analyze.timex import find_timexes
 from storyline.model import Analysis, Article, Token
 
 # Bump when an extractor's output changes, so stored analyses are redone.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 CHUNK_CHARS = 20_000
+# spaCy's tokenizer is quadratic in the length of a run without spaces: cut such runs.
+RUN_CHARS = 500
+_LONG_RUN = re.compile(r"\S{%d,}" % (RUN_CHARS + 1))
+# Lone surrogates (JSON lets them through) crash spaCy; same length, so offsets hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +62,14 @@ def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
         pieces.append((start, text[start : start + cut]))
         start += cut
     pieces.append((start, text[start:]))
-    return pieces
+    return [short for offset, piece in pieces for short in _cut_long_runs(offset, piece)]
+
+
+def _cut_long_runs(offset: int, piece: str) -> list[tuple[int, str]]:
+    if not _LONG_RUN.search(piece):
+        return [(offset, piece)]
+    cuts = sorted({0, len(piece)} | {i for m in _LONG_RUN.finditer(piece) for i in range(m.start(), m.end(), RUN_CHARS)})
+    return [(offset + a, piece[a:b]) for a, b in zip(cuts, cuts[1:]) if a < b]
 
 
 def _shift(records: list, offset: int, fields: tuple[str, ...]) -> list:
@@ -106,7 +118,7 @@ class Analyzer:
                 inp = AnalysisInput.of(item) if isinstance(item, Article) else item
                 chunks = chunk_text(inp.text)
                 for i, (offset, piece) in enumerate(chunks):
-                    yield piece, (inp, offset, i, len(chunks))
+                    yield _SURROGATE.sub("\ufffd", piece), (inp, offset, i, len(chunks))
 
         parts: list[Analysis] = []
         for doc, (inp, offset, index, count) in self.nlp.pipe(

@@ -93,6 +93,7 @@ NOT_QUANTITY = re.compile(
     r"|\(\d{2,4}\)\s?\d{3}[-. ]\d{4}"  # (555) 123-4567
     r"|\b\d+(?:[-./]\d+){2,}\b"  # 555-123-4567, 2021-03-04, 3/4/2021
     r"|\b\d{3}-\d{4}\b"  # 555-1234
+    r"|\b0\d{2,4}(?:[ -]\d{3,7}){0,2}\b"  # 0845 125 2222, 0800 555111: a leading zero is no quantity
     r"|\b\d{1,2}:\d{2}\b"  # 3:30
 )
 
@@ -133,28 +134,43 @@ class _People:
         return self.persons[k] if k >= 0 and char - self.ends[k] <= PERSON_WINDOW else None
 
 
+class _Text:
+    """The doc with what the pass reads often computed once: ``Doc.text`` and
+    ``Doc.has_annotation`` walk every token at each call, and a ``Token`` is
+    built at each ``doc[i]``."""
+
+    def __init__(self, doc: Doc, entities: list[Entity]):
+        self.doc = doc
+        self.text = doc.text
+        self.words = [t.lower_ for t in doc]
+        self.parsed = doc.has_annotation("DEP")
+        self.excluded = [m.span() for m in NOT_QUANTITY.finditer(self.text)]
+        self.people = _People(entities)
+
+    def word(self, i: int) -> str:
+        return self.words[i] if 0 <= i < len(self.words) else ""
+
+    def may_start_number(self, i: int) -> bool:
+        word = self.words[i]
+        return word[:1].isdigit() or word == "a" or _is_number_word(word)
+
+
 def find_numbers(doc: Doc, entities: list[Entity]) -> list[NumberFact]:
-    text = doc.text  # built anew at every access: once only
-    people = _People(entities)
-    excluded = [m.span() for m in NOT_QUANTITY.finditer(text)]
+    d = _Text(doc, entities)
     facts: list[NumberFact] = []
     i = 0
-    while i < len(doc):
-        phrase = _phrase_at(doc, i, excluded)
+    while i < len(d.words):
+        phrase = _phrase_at(d, i) if d.may_start_number(i) else None
         if phrase is None:
             i += 1
             continue
         phrases = [phrase]
-        second = _range_end(doc, phrase, excluded)
+        second = _range_end(d, phrase)
         if second is not None:
             phrases = [_join_range(phrase, second), second]
-        facts.extend(f for p in phrases if (f := _fact(doc, text, p, people)) is not None)
+        facts.extend(f for p in phrases if (f := _fact(d, p)) is not None)
         i = phrases[-1].end
     return facts
-
-
-def _lower(doc: Doc, i: int) -> str:
-    return doc[i].lower_ if 0 <= i < len(doc) else ""
 
 
 def _inside(spans: list[tuple[int, int]], tok: Token) -> bool:
@@ -165,15 +181,15 @@ def _inside(spans: list[tuple[int, int]], tok: Token) -> bool:
 # ---------------------------------------------------------------- numerals
 
 
-def _numeral_at(doc: Doc, i: int, money: bool) -> _Numeral | None:
+def _numeral_at(d: _Text, i: int, money: bool) -> _Numeral | None:
     """Digits or number words starting at token ``i``, with a trailing scale.
 
     Single-letter abbreviations ("5m", "$3b", "40k") count as scales only for
     money: elsewhere "5m" is as likely five metres.
     """
-    m = DIGITS.fullmatch(doc[i].text)
+    m = DIGITS.fullmatch(d.words[i])
     if m is None:
-        return _spelled_at(doc, i)
+        return _spelled_at(d, i)
     value = float(m.group(1).replace(",", ""))
     abbreviation = (m.group(2) or "").lower()
     if abbreviation and (money or len(abbreviation) > 1):
@@ -181,8 +197,8 @@ def _numeral_at(doc: Doc, i: int, money: bool) -> _Numeral | None:
         return _Numeral(i, i + 1, value * factor, factor, False, bool(m.group(3)))
     if abbreviation or m.group(3):
         return _Numeral(i, i + 1, value, 1.0, False, bool(m.group(3)))
-    word = _lower(doc, i + 1)
-    glued = not doc[i].whitespace_
+    word = d.word(i + 1)
+    glued = not d.doc[i].whitespace_
     if word in SCALES and word != "dozen":
         factor = SCALES[word]
     elif glued and word in ABBREVIATED_SCALES and (money or len(word) > 1):
@@ -192,13 +208,13 @@ def _numeral_at(doc: Doc, i: int, money: bool) -> _Numeral | None:
     return _Numeral(i, i + 2, value * factor, factor, False, False)
 
 
-def _spelled_at(doc: Doc, i: int) -> _Numeral | None:
+def _spelled_at(d: _Text, i: int) -> _Numeral | None:
     """Number words: "twenty-five", "a dozen", "one hundred and twenty", "two million"."""
-    j = i + 1 if _lower(doc, i) == "a" and _lower(doc, i + 1) in SCALES else i
-    if not _is_number_word(_lower(doc, j)):
+    j = i + 1 if d.word(i) == "a" and d.word(i + 1) in SCALES else i
+    if not _is_number_word(d.word(j)):
         return None
     total = current = 0.0
-    while j < len(doc) and _is_number_word(word := doc[j].lower_):
+    while j < len(d.words) and _is_number_word(word := d.words[j]):
         if word in SCALES and word in ("hundred", "dozen"):
             current = (current or 1) * SCALES[word]
         elif word in SCALES:
@@ -208,12 +224,12 @@ def _spelled_at(doc: Doc, i: int) -> _Numeral | None:
             current += SMALL.get(word, TENS.get(word, 0))
         j += 1
         # "twenty-five", "hundred and twenty": a joiner only when a number word follows
-        joiner = _lower(doc, j)
-        if _is_number_word(_lower(doc, j + 1)) and (
-            joiner == "-" and not doc[j - 1].whitespace_ or joiner == "and" and _lower(doc, j - 1) in SCALES
+        joiner = d.word(j)
+        if _is_number_word(d.word(j + 1)) and (
+            joiner == "-" and not d.doc[j - 1].whitespace_ or joiner == "and" and d.word(j - 1) in SCALES
         ):
             j += 1
-    last = _lower(doc, j - 1)
+    last = d.word(j - 1)
     factor = SCALES[last] if last in SCALES and last != "dozen" else 1.0
     return _Numeral(i, j, total + current, factor, True, False)
 
@@ -225,55 +241,55 @@ def _is_number_word(word: str) -> bool:
 # ---------------------------------------------------------------- phrases
 
 
-def _phrase_at(doc: Doc, i: int, excluded: list[tuple[int, int]]) -> _Phrase | None:
+def _phrase_at(d: _Text, i: int) -> _Phrase | None:
     """The numeric fact whose numeral starts at token ``i``, or None when it is not a quantity."""
-    currency = CURRENCY_SIGNS.get(_lower(doc, i - 1))
-    numeral = _numeral_at(doc, i, money=currency is not None)
-    if numeral is None or _inside(excluded, doc[i]) or _is_date_or_time(doc, numeral):
+    currency = CURRENCY_SIGNS.get(d.word(i - 1))
+    numeral = _numeral_at(d, i, money=currency is not None)
+    if numeral is None or _inside(d.excluded, d.doc[i]) or _is_date_or_time(d, numeral):
         return None
     phrase = _Phrase(i, numeral.end, numeral)
     if currency:
         phrase.start -= 1
-    if _lower(doc, phrase.start - 1) == "aged":
+    if d.word(phrase.start - 1) == "aged":
         phrase.start -= 1
         phrase.kind, phrase.unit = "age", "year"
     else:
-        _classify(doc, phrase, currency)
-    hedge = _hedge_before(doc, phrase.start)
+        _classify(d, phrase, currency)
+    hedge = _hedge_before(d, phrase.start)
     phrase.start -= hedge
     phrase.approximate = hedge > 0
-    if _looks_like_year(doc, numeral) and not (phrase.kind != "count" or phrase.plural_noun):
+    if _looks_like_year(d, numeral) and not (phrase.kind != "count" or phrase.plural_noun):
         return None
     return phrase
 
 
-def _is_date_or_time(doc: Doc, n: _Numeral) -> bool:
-    before, after = _lower(doc, n.start - 1), _lower(doc, n.end)
+def _is_date_or_time(d: _Text, n: _Numeral) -> bool:
+    before, after = d.word(n.start - 1), d.word(n.end)
     if before in MONTHS or after in MONTHS or after in CLOCK_WORDS:
         return True
-    if after == "ago" or _lower(doc, n.end + 1) == "ago":  # "three days ago" is a date
+    if after == "ago" or d.word(n.end + 1) == "ago":  # "three days ago" is a date
         return True
-    return after == "of" and _lower(doc, n.end + 1) in MONTHS
+    return after == "of" and d.word(n.end + 1) in MONTHS
 
 
-def _looks_like_year(doc: Doc, n: _Numeral) -> bool:
-    text = doc[n.start].text
+def _looks_like_year(d: _Text, n: _Numeral) -> bool:
+    text = d.words[n.start]
     return n.end == n.start + 1 and len(text) == 4 and text.isdigit() and 1000 <= n.value <= 2100
 
 
-def _hedge_before(doc: Doc, i: int) -> int:
+def _hedge_before(d: _Text, i: int) -> int:
     """Number of tokens of the hedge ("about", "more than") right before token ``i``."""
     for length in range(min(HEDGE_LENGTH, i), 0, -1):
-        if tuple(t.lower_ for t in doc[i - length : i]) in HEDGES:
+        if tuple(d.words[i - length : i]) in HEDGES:
             return length
     return 0
 
 
-def _classify(doc: Doc, p: _Phrase, currency: str | None) -> None:
+def _classify(d: _Text, p: _Phrase, currency: str | None) -> None:
     """Kind, unit and end of the phrase from the words after the numeral."""
     j = p.end
-    after, next_after = _lower(doc, j), _lower(doc, j + 1)
-    if age_end := _age_suffix(doc, j):
+    after, next_after = d.word(j), d.word(j + 1)
+    if age_end := _age_suffix(d, j):
         p.kind, p.unit, p.end = "age", "year", age_end
     elif currency:
         p.kind, p.unit = "money", currency
@@ -285,48 +301,59 @@ def _classify(doc: Doc, p: _Phrase, currency: str | None) -> None:
         p.kind, p.unit, p.end = "percent", "percent", j + 2
     elif after == "percentage" and next_after in ("point", "points"):
         p.kind, p.unit, p.end = "percent", "percentage point", j + 2
-    elif (noun := _counted_noun(doc, j)) is not None:
-        p.unit, p.end = doc[noun].lemma_.lower(), noun + 1
+    elif (noun := _counted_noun(d, j)) is not None:
+        p.unit, p.end = d.doc[noun].lemma_.lower(), noun + 1
         p.kind = "duration" if p.unit in TIME_UNITS else "count"
-        p.plural_noun = doc[noun].tag_ == "NNS"
+        p.plural_noun = d.doc[noun].tag_ == "NNS"
 
 
-def _age_suffix(doc: Doc, j: int) -> int:
+def _age_suffix(d: _Text, j: int) -> int:
     """End of "-year-old" / "years old" / "-years-old" starting at token ``j``, or 0."""
-    k = j + 1 if _lower(doc, j) == "-" else j
-    if _lower(doc, k) not in ("year", "years"):
+    k = j + 1 if d.word(j) == "-" else j
+    if d.word(k) not in ("year", "years"):
         return 0
-    k += 1 if _lower(doc, k + 1) == "-" else 0
-    return k + 2 if _lower(doc, k + 1) == "old" else 0
+    k += 1 if d.word(k + 1) == "-" else 0
+    return k + 2 if d.word(k + 1) == "old" else 0
 
 
-def _counted_noun(doc: Doc, j: int) -> int | None:
+def _counted_noun(d: _Text, j: int) -> int | None:
     """The noun counted by a numeral ending before token ``j``: "20 weeks", "a 20-year term", "three injured people"."""
-    if _lower(doc, j) == "-" and not doc[j - 1].whitespace_:
+    hyphenated = d.word(j) == "-" and not d.doc[j - 1].whitespace_
+    if hyphenated:  # "a 20-year term": the unit is the word after the hyphen, not "term"
         j += 1
-    for k in range(j, min(j + 3, len(doc))):
-        tok = doc[k]
+    for k in range(j, min(j + 3, len(d.words))):
+        tok = d.doc[k]
         if tok.pos_ == "NOUN" and tok.is_alpha:
-            return k
+            return k if hyphenated else _compound_head(d, k)
         if tok.pos_ != "ADJ" and tok.tag_ != "VBN":
             return None
     return None
 
 
-def _range_end(doc: Doc, first: _Phrase, excluded: list[tuple[int, int]]) -> _Phrase | None:
+def _compound_head(d: _Text, k: int) -> int:
+    """The last noun of a compound: "10 fire engines" counts engines."""
+    for _ in range(3):
+        following = d.doc[k + 1] if k + 1 < len(d.words) else None
+        if following is None or following.pos_ != "NOUN" or not following.is_alpha:
+            break
+        k += 1
+    return k
+
+
+def _range_end(d: _Text, first: _Phrase) -> _Phrase | None:
     """The second end of "40 to 50 people", "$140-$150 million", "between 40 and 50"."""
     j = first.numeral.end
     if first.end != j or first.kind == "age":
         return None
     if not first.numeral.open_range:
-        joiner = _lower(doc, j)
-        between = "between" in (_lower(doc, first.start - 1), _lower(doc, first.start))
+        joiner = d.word(j)
+        between = "between" in (d.word(first.start - 1), d.word(first.start))
         if not (joiner in ("-", "–", "to") or joiner == "and" and between):
             return None
         j += 1
-    if _lower(doc, j) in CURRENCY_SIGNS:
+    if d.word(j) in CURRENCY_SIGNS:
         j += 1
-    second = _phrase_at(doc, j, excluded) if j < len(doc) else None
+    second = _phrase_at(d, j) if j < len(d.words) else None
     return second if second is not None and second.numeral.start == j else None
 
 
@@ -344,62 +371,62 @@ def _join_range(first: _Phrase, second: _Phrase) -> _Phrase:
 # ---------------------------------------------------------------- facts
 
 
-def _fact(doc: Doc, text: str, p: _Phrase, people: _People) -> NumberFact | None:
+def _fact(d: _Text, p: _Phrase) -> NumberFact | None:
     if p.kind == "count" and p.unit is None:
-        if _appositive_age(doc, p, people):
+        if _appositive_age(d, p):
             p.kind, p.unit = "age", "year"
-        elif not _reportable_bare(doc, p.numeral):
+        elif not _reportable_bare(d, p.numeral):
             return None
     value = p.numeral.value
     if p.kind == "age":
         if not (0 < value <= 130 and value.is_integer()):
             return None
-        about = _age_about(doc, p, people)
+        about = _age_about(d, p)
     else:
-        about = _governor(doc, p)
-    start, end = doc[p.start].idx, doc[p.end - 1].idx + len(doc[p.end - 1].text)
-    return NumberFact(text[start:end], start, end, value, p.unit, about, p.kind, p.approximate)
+        about = _governor(d, p)
+    start, end = d.doc[p.start].idx, d.doc[p.end - 1].idx + len(d.doc[p.end - 1].text)
+    return NumberFact(d.text[start:end], start, end, value, p.unit, about, p.kind, p.approximate)
 
 
-def _reportable_bare(doc: Doc, n: _Numeral) -> bool:
+def _reportable_bare(d: _Text, n: _Numeral) -> bool:
     """A number with no unit: only in digits or with a scale, and not a label such as "Boeing 737"."""
     if n.spelled and n.factor == 1.0:
         return False
-    before = doc[n.start - 1] if n.start > 0 else None
+    before = d.doc[n.start - 1] if n.start > 0 else None
     return before is None or before.pos_ != "PROPN"
 
 
-def _person_before(doc: Doc, p: _Phrase, people: _People) -> Entity | None:
+def _person_before(d: _Text, p: _Phrase) -> Entity | None:
     """The person named right before "Ana Ruiz, 52" / "Ana Ruiz (52)"."""
-    if p.start < 2 or doc[p.start - 1].text not in (",", "("):
+    if p.start < 2 or d.doc[p.start - 1].text not in (",", "("):
         return None
-    name = doc[p.start - 2]
-    return people.ending.get(name.idx + len(name.text))
+    name = d.doc[p.start - 2]
+    return d.people.ending.get(name.idx + len(name.text))
 
 
-def _appositive_age(doc: Doc, p: _Phrase, people: _People) -> bool:
-    if p.numeral.spelled or p.start != p.numeral.start or _person_before(doc, p, people) is None:
+def _appositive_age(d: _Text, p: _Phrase) -> bool:
+    if p.numeral.spelled or p.start != p.numeral.start or _person_before(d, p) is None:
         return False
-    closer = _lower(doc, p.end)
-    return closer == ")" if doc[p.start - 1].text == "(" else closer in (",", ".", ";", "")
+    closer = d.word(p.end)
+    return closer == ")" if d.doc[p.start - 1].text == "(" else closer in (",", ".", ";", "")
 
 
-def _age_about(doc: Doc, p: _Phrase, people: _People) -> str | None:
-    named = _person_before(doc, p, people)
-    if named is None and p.end < len(doc):
-        following = doc[p.end]
-        named = people.starting.get(following.idx)
+def _age_about(d: _Text, p: _Phrase) -> str | None:
+    named = _person_before(d, p)
+    if named is None and p.end < len(d.words):
+        following = d.doc[p.end]
+        named = d.people.starting.get(following.idx)
         if named is None and following.pos_ == "NOUN":
             return following.lemma_.lower()
-    named = named or people.nearest_before(doc[p.start].idx)
+    named = named or d.people.nearest_before(d.doc[p.start].idx)
     return named.canonical if named else None
 
 
-def _governor(doc: Doc, p: _Phrase) -> str | None:
+def _governor(d: _Text, p: _Phrase) -> str | None:
     """Lemma of the nearest verb or common noun above the phrase in the dependency parse."""
-    if not doc.has_annotation("DEP"):
+    if not d.parsed:
         return None
-    tok = doc[p.end - 1]
+    tok = d.doc[p.end - 1]
     for _ in range(4):
         if tok.head.i == tok.i:
             return None

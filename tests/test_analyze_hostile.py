@@ -1,0 +1,136 @@
+"""Hostile text through the whole Analyzer: it completes, and every span points into the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.analyze import Analyzer, AnalysisInput
+from storyline.analyze.nlp import load_nlp
+from storyline.model import Analysis
+
+PARAGRAPH = (
+    'Mayor Lena Okafor, 47, said on Tuesday that "the bridge will reopen within 20 weeks," '
+    "after a storm damaged about 300 homes in Orvale on March 3, 2021. Repairs cost $12 million.\n\n"
+)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@pytest.fixture()
+def sentence_only_analyzer():
+    """The pipeline reduced to the sentence recogniser: every extractor still runs, at a fraction of the cost."""
+    nlp = load_nlp()
+    senter_was_disabled = "senter" in nlp.disabled
+    nlp.enable_pipe("senter")
+    try:
+        with nlp.select_pipes(enable=["senter"]):
+            yield Analyzer(nlp)
+    finally:
+        if senter_was_disabled:
+            nlp.disable_pipe("senter")
+
+
+def assert_spans_valid(text: str, a: Analysis) -> None:
+    n = len(text)
+    previous_end = 0
+    for start, end in a.sentences:
+        assert previous_end <= start <= end <= n
+        previous_end = end
+    previous_end = 0
+    for t in a.tokens:
+        assert previous_end <= t.start < t.end <= n
+        previous_end = t.end
+    for record in [*a.entities, *a.timexes, *a.numbers]:
+        assert 0 <= record.start < record.end <= n
+        assert text[record.start : record.end] == record.text, record
+    for q in a.quotes:
+        assert 0 <= q.start <= q.end <= n
+        if "\n" not in text[q.start : q.end]:  # a quote over several paragraphs drops the reopening marks
+            assert text[q.start : q.end] == q.text, q
+        for start, end in ((q.speaker_start, q.speaker_end), (q.cue_start, q.cue_end)):
+            assert (start is None) == (end is None)
+            if start is not None:
+                assert 0 <= start < end <= n
+
+
+def analyse(analyzer: Analyzer, text: str) -> Analysis:
+    a = analyzer.analyze(AnalysisInput("hostile", text))
+    assert a.article_id == "hostile"
+    assert_spans_valid(text, a)
+    return a
+
+
+def test_five_megabyte_article(sentence_only_analyzer):
+    text = PARAGRAPH * (5_000_000 // len(PARAGRAPH))
+    a = analyse(sentence_only_analyzer, text)
+    # the last paragraph is analysed too, at its true offset
+    assert a.tokens[-1].end == len(text.rstrip())
+    assert a.numbers[-1].text == "$12 million" and a.numbers[-1].end == text.rindex("$12 million") + len("$12 million")
+    assert len(a.sentences) >= text.count("\n\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one run without whitespace: spaCy's tokenizer is quadratic in the length of such a run
+        '"' * 10_000,
+        '"a" ' * 2_500 + '"unclosed',
+        "“ " * 5_000 + "” " * 5_000,
+        ('He said "yes, ' + "'no' ") * 2_000,
+        "« » „ “ " * 2_500,
+    ],
+    ids=["straight-run", "pairs", "curly-nested", "mixed-single", "guillemets"],
+)
+def test_ten_thousand_quote_marks(analyzer, text):
+    analyse(analyzer, text)
+
+
+def test_no_sentence_breaks(analyzer):
+    words = "the council met again and 300 residents waited outside while Lena Okafor spoke "
+    text = words * (60_000 // len(words))
+    a = analyse(analyzer, text)
+    assert any(n.value == 300 and n.unit == "resident" for n in a.numbers)
+
+
+def test_text_with_no_spaces_at_all(analyzer):
+    analyse(analyzer, "x" * 50_000 + "1" * 50_000)
+
+
+def test_emoji(analyzer):
+    text = (
+        "🔥🔥 Lena Okafor 👩🏽‍🚒 said \"we saved 😀 about 300 homes\" on March 3. 🇺🇦🇬🇧 "
+        "The fire 🧯 lasted 20 weeks. 👨‍👩‍👧‍👦 Three people 🙏 were hurt.\n\n"
+    ) * 50
+    a = analyse(analyzer, text)
+    assert any(n.value == 300 and n.approximate for n in a.numbers)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قالت لينا أوكافور إن «الجسر سيفتح خلال 20 أسبوعا» بعد أن دمرت العاصفة نحو 300 منزل. ",
+        "אמרה לנה אוקפור כי „הגשר ייפתח בתוך 20 שבועות” לאחר שהסערה הרסה כ-300 בתים. ",
+        "Mayor Lena Okafor said \u202bالجسر سيفتح\u202c in 20 weeks, \u200fעוד 300 בתים\u200e were hit. ",
+    ],
+    ids=["arabic", "hebrew", "mixed-with-bidi-controls"],
+)
+def test_right_to_left_script(analyzer, text):
+    analyse(analyzer, text * 100)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " \n\t ", "\x00\x01\x02 control \x7f", "e\u0301" * 2_000, "\ufeff\u200b" * 1_000],
+    ids=["empty", "whitespace", "control", "combining", "zero-width"],
+)
+def test_degenerate_text(analyzer, text):
+    analyse(analyzer, text)
+
+
+def test_lone_surrogate_does_not_crash(analyzer):
+    # spaCy cannot encode a lone surrogate (json.loads lets one through); the Analyzer replaces it.
+    a = analyzer.analyze(AnalysisInput("hostile", 'Ana Ruiz said "\ud800" twice on Tuesday.'))
+    assert a.sentences and a.tokens
