@@ -201,3 +201,61 @@ def test_markup_attributes_and_titles_are_not_quotes(nlp):
         "Tom Baker starred in “The Long Harbour Road” and “Night of the Gulls” before politics."
     )
     assert quotes_of(nlp, text) == []
+
+
+# ---------------------------------------------------------------- speakers the parse leaves without a subject
+
+
+def test_participle_cue_takes_the_subject_of_its_clause(nlp):
+    text = "Maria Lopez responded to the council by saying, “The bridge will be finished before the winter comes.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Maria Lopez"
+    assert q.cue == "saying"
+
+
+def test_inverted_cue_takes_the_noun_phrase_after_it(nlp):
+    text = "“The harbour is not safe for small boats,” added another council member."
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "another council member"
+
+
+def test_cue_inside_reported_words_gives_way_to_the_verb_of_saying(nlp):
+    text = "Tom Baker said he wants a budget that calls for “a new roof on every school in the county.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Tom Baker"
+    assert q.cue == "said"
+
+
+def test_according_to_after_the_cue_names_the_cited_source(nlp):
+    text = "“We will not close the library,” Tom Baker said, according to the Brookfield Gazette."
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "the Brookfield Gazette"
+    assert q.cue == "according to"
+
+
+def test_colon_hands_the_quote_over_from_the_sentence_subject(nlp):
+    text = "Maria Lopez delivered a blunt message to the council: “Fix the bridge or find a new mayor.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Maria Lopez"
+    assert q.cue is None
+
+
+def test_quote_as_object_of_any_verb_goes_to_its_subject(nlp):
+    text = "Maria Lopez credited the win to “a lot of hard work by many volunteers in every ward.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Maria Lopez"
+    assert q.cue is None
+
+
+def test_pronoun_prefers_the_person_who_was_the_subject(nlp):
+    text = "Tom Baker thanked Sam Reed at the meeting on Monday.\n\n“The pier is finally open again,” he said."
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "he"
+    assert q.speaker == "Tom Baker"
+
+
+def test_new_sentence_between_quotes_brings_its_own_speaker(nlp):
+    text = "“We will not close the pool,” Tom Baker said. But Maria Lopez added, “The roof leaks every winter.”"
+    first, second = quotes_of(nlp, text)
+    assert first.speaker == "Tom Baker"
+    assert second.speaker == "Maria Lopez"

@@ -22,8 +22,13 @@ REPORTING_VERBS = frozenset(
     concede confess apologize apologise acknowledge attest affirm aver avow
     believe think feel hope fear worry expect know
     email text message phone interview
+    elaborate echo exhort boom interject chime press gush rave vent ponder put
     """.split()
 )
+
+# Verbs that plainly report words: when another cue sits in what they report ("he said he
+# believes “…”"), the words are theirs.
+SAYING_VERBS = frozenset("say tell add write state claim argue insist explain note".split())
 
 # Lemmas that take the speaker as an object of "to" ("according to X").
 ACCORDING = "according"

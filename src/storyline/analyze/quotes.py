@@ -19,10 +19,19 @@ The speaker comes from the parse: the reporting verb that governs the quoted
 words within their paragraph, else one right after them in the same sentence
 (after a finished sentence only “…” Ana Ruiz said, not a new clause), else one
 just before them, else the sentence before a quote that opens its paragraph or
-follows a colon, else the speaker of the quote before (a bare quote continuing
-someone's remarks), else the sentence before in the paragraph. The speaker span
-is the cue's subject as written ("he", "who", "a senior official") and
-``speaker`` the name it resolves to. Attribute values in leftover markup
+follows a colon, else one higher up in the quote's sentence, else the speaker
+of the quote before (a bare quote continuing someone's remarks), else the
+sentence before in the paragraph. A cue inside words reported by a verb of
+saying gives way to it (he said he believes “…”), and "according to X" after
+the cue makes X the source. When the parse gives the cue no subject, the
+speaker is the subject of the clause a participle hangs from ("by saying"),
+the noun phrase after an inverted cue, or the person named before the cue.
+Without any reporting verb, the subject of the verb the quote hangs from, or of
+the sentence a colon hands it over from, is a guess that counts as no
+attribution when deciding whether the quote is kept. The speaker span is the
+cue's subject as written ("he", "who", "a senior official") and ``speaker`` the
+name it resolves to; a pronoun resolves to the nearest compatible person who is
+a clause's subject, else the nearest compatible person. Attribute values in leftover markup
 (author="…") and Title Case names of works are not quotes.
 """
 
@@ -34,8 +43,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from storyline.analyze.cues import ACCORDING, REPORTING_VERBS, STATEMENT_NOUNS, STATEMENT_VERBS
-from storyline.analyze.entities import title_gender
+from storyline.analyze.cues import ACCORDING, REPORTING_VERBS, SAYING_VERBS, STATEMENT_NOUNS, STATEMENT_VERBS
+from storyline.analyze.entities import TITLES, title_gender
 from storyline.model import Entity, Quote
 
 OPEN, CLOSE, EITHER = 1, 2, 3
@@ -284,7 +293,7 @@ def _trailing_cue(ctx: _Context, q: _Marked) -> Token | None:
             # After a finished sentence only “…” Ana Ruiz said / said Ana Ruiz, not a new clause.
             if sentence_done and not _only_subject_between(ctx, after, t):
                 return None
-            return _according_after(ctx, t) or t
+            return t
     return None
 
 
@@ -351,17 +360,33 @@ def _subject(ctx: _Context, cue: Token) -> Token | None:
                     return obj
         return None
     verb = cue
+    para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
     for _ in range(3):
         for c in verb.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(c.idx):
+            if c.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(c.idx) and para_lo <= c.idx < para_hi:
                 return c
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        if verb.dep_ in ("conj", "advcl", "xcomp") and para_lo <= verb.head.idx < para_hi:
             verb = verb.head
         elif verb.dep_ == "relcl":
             return verb.head
         else:
             break
     return None
+
+
+# What the parse sometimes takes for a subject: "Saturday at the convention Ana Ruiz said",
+# "LONDON (Reuters) - Ana Ruiz said", "Of the plan, Ana Ruiz said".
+_CIRCUMSTANCE_LABELS = frozenset("DATE TIME CARDINAL ORDINAL QUANTITY MONEY PERCENT".split())
+
+
+def _is_circumstance(ctx: _Context, t: Token) -> bool:
+    if t.pos_ in ("ADP", "PUNCT", "SCONJ"):
+        return True
+    entity = ctx.entity_at(t.idx, t.idx + len(t))
+    if entity is None:
+        return False
+    dateline = entity.label == "GPE" and entity.text.isupper() and len(entity.text) > 3
+    return entity.label in _CIRCUMSTANCE_LABELS or dateline
 
 
 def _statement_author(noun: Token) -> Token | None:
@@ -412,14 +437,95 @@ def _resolve(ctx: _Context, head: Token, span: tuple[int, int]) -> str | None:
 
 
 def _person_before(ctx: _Context, char: int, gender: str) -> str | None:
-    """The nearest person mentioned before ``char`` outside quotes whose known gender does not clash."""
+    """The nearest person before ``char``, outside quotes and of no clashing known gender, who is
+    the subject of a clause; else the nearest such person at all."""
+    nearest = None
     k = bisect_left(ctx.entity_starts, char) - 1
     while k >= 0 and ctx.entities[k].start > char - PRONOUN_REACH:
         e = ctx.entities[k]
         if e.label == "PERSON" and not ctx.in_quote(e.start) and ctx.genders.get(e.canonical, gender) == gender:
-            return e.canonical
+            if ctx.doc[ctx.token_at(e.end - 1)].dep_ in ("nsubj", "nsubjpass"):
+                return e.canonical
+            nearest = nearest or e.canonical
         k -= 1
+    return nearest
+
+
+# Links a participle or clause of saying hangs from: "by saying", "a statement saying", "…, adding".
+_CLIMB_DEPS = frozenset("pcomp prep acl advcl conj xcomp pobj dobj".split())
+# How far (in tokens) around a subjectless cue a named speaker may stand.
+SPEAKER_REACH = 12
+# How far (in tokens) before a subjectless cue its speaker may be named.
+NAME_REACH = 40
+
+
+def _subject_beyond_parse(ctx: _Context, cue: Token) -> Token | None:
+    """The speaker of a cue the parse gave no subject: the subject of the clause a participle
+    hangs from, the name right after an inverted cue, or the nearest name before it."""
+    if cue.lower_ == ACCORDING:
+        return None
+    return _climbed_subject(ctx, cue) or _name_after(ctx, cue) or _name_before(ctx, cue)
+
+
+def _climbed_subject(ctx: _Context, cue: Token) -> Token | None:
+    node = cue
+    para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
+    for _ in range(MAX_HEAD_STEPS):
+        if node.dep_ not in _CLIMB_DEPS or not para_lo <= node.head.idx < para_hi:
+            return None
+        if node.dep_ == "acl" and node.head.i == node.i - 1 and node.head.dep_ in ("nsubj", "nsubjpass"):
+            return node.head  # "Multiple outlets reported …": a subject parsed as a noun's modifier
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            found = _subject(ctx, node)
+            if found is not None:
+                return found
     return None
+
+
+def _is_speaker_entity(ctx: _Context, t: Token) -> bool:
+    entity = ctx.entity_at(t.idx, t.idx + len(t))
+    return entity is not None and entity.label in SPEAKER_LABELS and not ctx.in_quote(t.idx)
+
+
+def _name_after(ctx: _Context, cue: Token) -> Token | None:
+    """“…,” said Ana Ruiz / tweeted spokesman Ana Ruiz: a name right after a cue that follows a quote."""
+    if not _right_after_quote(ctx, cue):
+        return None
+    for t in ctx.doc[cue.i + 1 : min(len(ctx.doc), cue.i + SPEAKER_REACH)]:
+        if _ends_sentence(t) or ctx.in_quote(t.idx):
+            return None
+        if t.pos_ in ("NOUN", "PROPN") and not _is_circumstance(ctx, t):
+            while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head.i > t.i:
+                t = t.head  # "tweeted Rubio spokesman Ana Ruiz": the phrase's head
+            return t
+    return None
+
+
+def _right_after_quote(ctx: _Context, cue: Token) -> bool:
+    """Whether only a comma stands between a cue and the closing mark before it."""
+    for t in reversed(ctx.doc[max(0, cue.i - 2) : cue.i]):
+        if ctx.in_quote(t.idx):
+            return True
+        if t.text != ",":
+            return False
+    return False
+
+
+def _name_before(ctx: _Context, cue: Token) -> Token | None:
+    """Ana Ruiz, the mayor of Kentucky's capital, said …: the first person named before a cue in its
+    sentence, else the nearest organisation or group; names inside quotes do not count."""
+    lo, _ = ctx.sentence_of(cue.i)
+    people, others = [], []
+    for t in reversed(ctx.doc[max(lo, cue.i - NAME_REACH) : cue.i]):
+        if ctx.in_quote(t.idx):
+            continue
+        entity = ctx.entity_at(t.idx, t.idx + len(t))
+        if (entity is not None and entity.label == "PERSON") or (t.head.i == cue.i and t.pos_ == "PROPN"):
+            people.append(t)  # a child of the cue too: "Early described it", parsed with "Early" as an adverb
+        elif entity is not None and entity.label in SPEAKER_LABELS:
+            others.append(t)
+    return people[-1] if people else (others[0] if others else None)
 
 
 @dataclass(slots=True)
@@ -427,10 +533,35 @@ class _Attribution:
     speaker: str | None
     speaker_span: tuple[int, int] | None
     cue: Token | None
+    guessed: bool = False  # the speaker comes from the sentence's clause, without a reporting verb
+
+
+# Links from a reported clause up to the verb that reports it: "she said she believes “…”".
+_REPORTED_DEPS = frozenset("ccomp xcomp relcl conj advcl acomp dobj pobj prep pcomp".split())
+# How many heads up a cue is read for a verb of saying that reports it.
+MAX_REPORT_STEPS = 4
+
+
+def _outer_cue(ctx: _Context, cue: Token) -> Token:
+    """The verb of saying whose reported words hold ``cue``: he said he wants a platform that calls for “…”."""
+    node = cue
+    para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
+    for _ in range(MAX_REPORT_STEPS):
+        head = node.head
+        if node.dep_ not in _REPORTED_DEPS or not para_lo <= head.idx < para_hi or ctx.in_quote(head.idx):
+            break
+        node = head
+        if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in SAYING_VERBS:
+            return node
+    return cue
 
 
 def _attribute(ctx: _Context, cue: Token) -> _Attribution:
+    cue = _outer_cue(ctx, cue)
+    cue = _according_after(ctx, cue) or cue
     head = _subject(ctx, cue)
+    if head is None or _is_circumstance(ctx, head):
+        head = _subject_beyond_parse(ctx, cue) or head
     if head is None:
         return _Attribution(None, None, cue)
     if head.lemma_.lower() in STATEMENT_NOUNS and cue.lemma_.lower() in STATEMENT_VERBS:
@@ -470,7 +601,16 @@ def _continues(ctx: _Context, prev: _Marked | None, q: _Marked) -> bool:
     text = ctx.text
     between = text[prev.close_at + 1 : q.open_at].strip()
     broken_off = text[prev.start : prev.end].rstrip().endswith(",") or between.startswith(",")
-    return broken_off and between.endswith((",", ":"))
+    # “…,” Ana Ruiz said. But she added, “…”: a new sentence brings its own cue.
+    return broken_off and not _has_sentence_end(between) and between.endswith((",", ":"))
+
+
+_SENTENCE_END = re.compile(r"(\w+)[.!?]\s+[A-Z]")
+
+
+def _has_sentence_end(words: str) -> bool:
+    """Whether a full stop ends a sentence within ``words``, not an initial or a title ("Ms. Ruiz")."""
+    return any(len(m.group(1)) > 1 and m.group(1).lower() not in TITLES for m in _SENTENCE_END.finditer(words))
 
 
 def _quote_text(text: str, q: _Marked) -> str:
@@ -488,11 +628,12 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     for q in stretches:
         if not text[q.start : q.end].strip() or _is_markup_or_title(text, q):
             continue
-        if previous is not None and _continues(ctx, previous[0], q):
+        if previous is not None and previous[1].speaker_span is not None and _continues(ctx, previous[0], q):
             _, who, partial = previous
         else:
             who, partial = _attribution_of(ctx, q, previous)
-            if who.cue is None and who.speaker_span is None and not _looks_like_speech(text[q.start : q.end]):
+            unattributed = who.cue is None and (who.speaker_span is None or who.guessed)
+            if unattributed and not _looks_like_speech(text[q.start : q.end]):
                 continue
         previous = (q, who, partial)
         quotes.append(_record(text, q, who, partial))
@@ -507,12 +648,81 @@ def _attribution_of(
     partial = _is_partial(ctx, q, cue)
     if cue is not None:
         return _attribute(ctx, cue), partial
+    clause = _clause_above(ctx, q)
+    if clause and _is_cue_word(clause[-1]):
+        return _attribute(ctx, clause[-1]), partial
     if previous is not None and _same_remarks(ctx, previous[0], q):
         return previous[1], partial
     cue = _lead_in_cue(ctx, q, after_sentence=True)
     if cue is not None:
         return _attribute(ctx, cue), partial
-    return _Attribution(None, None, None), partial
+    who = _clause_subject(ctx, clause)
+    return (who if who.speaker_span else _introducer(ctx, q)), partial
+
+
+# How many heads up from a quote its sentence's clauses are read when no reporting verb is near.
+MAX_CLAUSE_STEPS = 12
+
+
+def _clause_above(ctx: _Context, q: _Marked) -> list[Token]:
+    """The verbs above the quoted words in the parse, nearest first, up to the first reporting verb."""
+    first, last = ctx.token_at(q.start), ctx.token_at(max(q.start, q.end - 1))
+    top = next((t for t in ctx.doc[first : last + 1] if not q.start <= t.head.idx < q.end), None)
+    return _verbs_above(ctx, top, ctx.paragraph_bounds(q.open_at)) if top is not None else []
+
+
+def _verbs_above(ctx: _Context, node: Token, bounds: tuple[int, int]) -> list[Token]:
+    para_lo, para_hi = bounds
+    verbs: list[Token] = []
+    for _ in range(MAX_CLAUSE_STEPS):
+        if node is None or node.head.i == node.i:
+            break
+        node = node.head
+        if not para_lo <= node.idx < para_hi or ctx.in_quote(node.idx):
+            break
+        if node.pos_ in ("VERB", "AUX") or node.lower_ == ACCORDING:
+            according = next((c for c in node.children if c.lower_ == ACCORDING), None)
+            verbs.append(according or node)  # "According to the office, the rise “is …”": the office's words
+            if _is_cue_word(verbs[-1]):
+                break
+    return verbs
+
+
+def _clause_subject(ctx: _Context, verbs: list[Token]) -> _Attribution:
+    """Whoever does what the quote is the object of ("Ana Ruiz credited the win to “…”"): a guess
+    left without a cue."""
+    for verb in verbs:
+        head = _subject(ctx, verb)
+        if head is not None and (head.pos_ != "PRON" or _resolvable_pronoun(head)):
+            span = _phrase_span(ctx, head)
+            return _Attribution(_resolve(ctx, head, span), span, None, guessed=True)
+    return _Attribution(None, None, None)
+
+
+def _introducer(ctx: _Context, q: _Marked) -> _Attribution:
+    """The sentence a colon hands the quote over from: “Ana Ruiz:” or “Ana Ruiz delivered a retort:”."""
+    colon = _colon_before(ctx, q)
+    if colon is None or colon.i == 0:
+        return _Attribution(None, None, None)
+    last = ctx.doc[colon.i - 1]
+    if _is_speaker_entity(ctx, last):
+        span = _phrase_span(ctx, last)
+        return _Attribution(_resolve(ctx, last, span), span, None, guessed=True)
+    return _clause_subject(ctx, _verbs_above(ctx, colon, ctx.paragraph_bounds(colon.idx)))
+
+
+def _colon_before(ctx: _Context, q: _Marked) -> Token | None:
+    """The colon ending the text before a quote, in its paragraph or closing the paragraph before."""
+    mark = ctx.token_at(q.open_at) - 1
+    while mark >= 0 and ctx.doc[mark].is_space:
+        mark -= 1
+    if mark < 0 or ctx.doc[mark].text != ":" or ctx.in_quote(ctx.doc[mark].idx):
+        return None
+    return ctx.doc[mark]
+
+
+def _resolvable_pronoun(t: Token) -> bool:
+    return t.lower_ in MALE_PRONOUNS or t.lower_ in FEMALE_PRONOUNS or t.lower_ in RELATIVE_PRONOUNS
 
 
 def _same_remarks(ctx: _Context, prev: _Marked, q: _Marked) -> bool:
