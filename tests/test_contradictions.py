@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.analyze import Analyzer
-from storyline.compare import compare_story, quote_contradictions
+from storyline.compare import Publishers, compare_story, quote_contradictions
 from storyline.compare.values import (
     ages_agree,
     dates_agree,
@@ -32,12 +32,13 @@ def contradictions_of(analyzer, stories, dups=None, day=16):
     return articles, found
 
 
+def fire_dups(articles):
+    return [DupAssignment(articles[2].id, "g1", articles[2].id), DupAssignment(articles[3].id, "g1", articles[2].id)]
+
+
 @pytest.fixture(scope="module")
 def fire(analyzer):
-    return contradictions_of(
-        analyzer, FIRE,
-        lambda a: [DupAssignment(a[2].id, "g1", a[2].id), DupAssignment(a[3].id, "g1", a[2].id)],
-    )
+    return contradictions_of(analyzer, FIRE, fire_dups)
 
 
 def by_kind(found, kind):
@@ -48,11 +49,13 @@ def test_fire_story_contradictions(fire):
     articles, found = fire
     assert sorted(c.kind for c in found) == ["age", "date", "number"]
     (number,) = by_kind(found, "number")
-    assert [cl.text for cl in number.claims] == ["37 people", "41 people", "37 people"]
-    # the syndicated copy repeats its parent's value: no claim of its own
-    assert [cl.article for cl in number.claims] == [articles[0].id, articles[1].id, articles[2].id]
+    assert [cl.text for cl in number.claims] == ["37 people", "41 people", "37 people", "37 people"]
+    # the syndicated copy keeps its claim, but with its parent it is one publisher of 37
+    assert [cl.article for cl in number.claims] == [a.id for a in articles]
+    publishers = Publishers(articles, fire_dups(articles))
+    assert publishers.count(cl.article for cl in number.claims if cl.text == "37 people") == 2
     (date,) = by_kind(found, "date")
-    assert [cl.value for cl in date.claims] == ["2024-03-14", "2024-03-15", "2024-03-14"]
+    assert [cl.value for cl in date.claims] == ["2024-03-14", "2024-03-15", "2024-03-14", "2024-03-14"]
     (age,) = by_kind(found, "age")
     assert age.about == "age of Helen Carter"
     assert sorted({cl.text for cl in age.claims}) == ["52", "53"]
@@ -88,6 +91,47 @@ def test_different_facts_sharing_a_number_type_are_not_compared(analyzer):
         ("a.example", "Crews sent five engines to the burning mill on Friday."),
         ("b.example", "Three engines stayed at the Glenbrook station on Friday in case of a second fire."),
     ])
+    assert found == []
+
+
+BUS = [
+    ("a.example", "A school bus carrying 40 pupils home from a swimming gala overturned on the Marlow road on Friday "
+                  "afternoon, injuring 12 children, police said. The driver, who was not hurt, has been questioned."),
+    ("b.example", "Ambulance crews said 15 children were injured when the school bus left the road near Marlow and "
+                  "rolled into a field. Parents gathered at the village hall late into the evening."),
+]
+
+
+def test_a_count_each_article_gives_once_is_compared_across_different_wording(analyzer):
+    articles, found = contradictions_of(analyzer, BUS)
+    (number,) = found
+    assert (number.kind, [cl.text for cl in number.claims]) == ("number", ["12 children", "15 children"])
+
+
+def test_a_count_an_article_gives_twice_is_not_compared_on_a_loose_alignment(analyzer):
+    second_count = (BUS[1][0], BUS[1][1] + " In a separate crash near Holt, three children were injured.")
+    _, found = contradictions_of(analyzer, [BUS[0], second_count])
+    assert found == []
+
+
+MISSING = [
+    ("a.example", "The Lantern, a tapestry woven in 1790, was found missing from the Dorrin gallery on March 12 "
+                  "when cleaners arrived."),
+    ("b.example", "Dorrin police said the tapestry had been found missing on March 13, and asked anyone who saw a van "
+                  "near the gallery to call them."),
+]
+
+
+def test_a_date_each_article_gives_once_for_the_same_predicate_is_compared(analyzer):
+    _, found = contradictions_of(analyzer, MISSING)
+    (date,) = found
+    assert (date.kind, [cl.value for cl in date.claims]) == ("date", ["2024-03-12", "2024-03-13"])
+
+
+def test_a_weekday_in_an_undated_article_is_no_claim(analyzer):
+    articles = make_articles([MISSING[0], (MISSING[1][0], MISSING[1][1].replace("March 13", "Wednesday"))])
+    articles[1].published = None
+    _, found = compare_story(articles, list(analyzer.pipe(articles)))
     assert found == []
 
 

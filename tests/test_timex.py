@@ -96,6 +96,53 @@ def test_no_publication_date_leaves_relative_unresolved_and_never_uses_today(nlp
     assert not any(this_year in (t.value or "") for t in found.values() if t.text != "April 2019")
 
 
+# ---------------------------------------------------------------- reference time
+
+
+@pytest.mark.parametrize(
+    "text, expression, value",
+    [
+        ("The Corven bridge closed at 7:10 p.m. on Saturday, March 14. It had passed an inspection two days earlier.",
+         "two days earlier", "2026-03-12"),
+        ("The Marrow depot flooded on Feb. 2, and pumps arrived the next day.", "the next day", "2026-02-03"),
+        ("The Marrow depot flooded on Feb. 2; the same day the pumps failed.", "the same day", "2026-02-02"),
+        ("Tamsin Foods was founded in 1995 and listed the following year.", "the following year", "1996"),
+        ("The Ostrava talks began on Jan. 12, 2026. That week the unions walked out.", "That week", "2026-W03"),
+        ("The Corven bridge closed on March 14 and reopened two days ago.", "two days ago", "2026-03-13"),
+        ("The Corven bridge closed on March 14. Yesterday it reopened.", "Yesterday", "2026-03-14"),
+        ("The Corven bridge closed on March 14. Last year it was repainted.", "Last year", "2025"),
+    ],
+)
+def test_anaphoric_expressions_count_from_the_last_date_mentioned(nlp, text, expression, value):
+    """'two days earlier', 'the next day', 'that week', 'the following year' count from the reference time;
+    'two days ago', 'yesterday', 'last year' from the publication date (here Sunday 2026-03-15)."""
+    t = timexes(nlp, text, datetime(2026, 3, 15, 18, tzinfo=timezone.utc))[expression]
+    assert (t.value, t.resolved) == (value, True)
+
+
+def test_clock_time_on_a_weekday_and_date(nlp):
+    t = timexes(nlp, "The collision happened at about 7:10 p.m. on Saturday, March 14.", PUBLISHED)
+    assert (t["about 7:10 p.m. on Saturday, March 14"].type, t["about 7:10 p.m. on Saturday, March 14"].value) == (
+        "TIME", "2021-03-14T19:10")
+
+
+def test_shifts_do_not_move_the_reference_time(nlp):
+    found = timexes(nlp, "The Orlen dam failed on May 2, 2010. Two days earlier engineers had warned of cracks, "
+                         "and a day later the valley flooded.", published=None)
+    assert (found["Two days earlier"].value, found["a day later"].value) == ("2010-04-30", "2010-05-03")
+
+
+def test_reference_from_an_absolute_date_needs_no_publication_date(nlp):
+    t = timexes(nlp, "The Orlen dam failed on May 2, 2010. Two days earlier engineers had warned of cracks.",
+                published=None)["Two days earlier"]
+    assert (t.value, t.resolved, t.anchored) == ("2010-04-30", True, False)
+
+
+def test_without_a_fine_enough_reference_the_publication_date_counts(nlp):
+    found = timexes(nlp, "The Orlen dam was built in 2010. Engineers had warned of cracks three days earlier.")
+    assert found["three days earlier"].value == "2021-10-02"
+
+
 def test_normalise_without_spacy():
     assert normalise("last year", ANCHOR).value == "2020"
     assert normalise("April", ANCHOR, PAST).value == "2021-04"

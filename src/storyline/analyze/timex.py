@@ -2,18 +2,32 @@
 
 Recognition and normalisation are the rules in ``timex_rules`` (one regex pass
 over the text); spaCy's parse only supplies the tense of the clause, so that
-"will open in April" points forward and "opened in April" back.
+"will open in April" points forward and "opened in April" back. Anaphoric
+expressions ("two days earlier", "the next day") count from the reference time,
+the date the text named last before them (see ``find_timexes``).
 ``normalise`` is re-exported for callers that hold an expression and an anchor.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from spacy.tokens import Doc, Token
 
-from storyline.analyze.timex_rules import FUTURE, PAST, PRESENT, Normalised, apply, normalise, scan
+from storyline.analyze.timex_rules import (
+    FUTURE,
+    PAST,
+    PRESENT,
+    Normalised,
+    Rule,
+    apply,
+    counts_from_reference,
+    normalise,
+    scan,
+    sets_reference,
+)
 from storyline.model import Timex
 
 __all__ = ["find_timexes", "normalise", "Normalised", "clause_tense", "PAST", "PRESENT", "FUTURE"]
@@ -31,21 +45,75 @@ _QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
 REFERENCE_WINDOW = 400  # characters back to look for the quarter a "year earlier" refers to
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """The reference time: the date the text mentioned last, as its first day and granularity."""
+
+    day: date
+    granularity: int  # YEAR, MONTH or DAY
+    anchored: bool  # the mention was itself resolved against the publication date
+
+
+YEAR, MONTH, DAY = 1, 2, 3  # granularities, coarse to fine
+_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(?:(\d\d)(?:-(\d\d))?|Q([1-4])))?(?=T|$)")
+_GRANULARITY = [
+    (re.compile(r"\d{4}-(?:\d\d-\d\d|W\d\d)"), DAY),
+    (re.compile(r"\d{4}-(?:\d\d|Q\d|H\d|SP|SU|FA|WI)"), MONTH),
+    (re.compile(r"\d{4}"), YEAR),
+]
+
+
 def find_timexes(doc: Doc, published: datetime | None) -> list[Timex]:
-    """The time expressions in ``doc`` with TIMEX3 values relative to ``published``."""
+    """The time expressions in ``doc`` with TIMEX3 values.
+
+    Deictic expressions ("two days ago", "yesterday", "last year") count from
+    ``published``; anaphoric ones ("two days earlier", "the next day", "the
+    following year", "that week") from the reference time, the date the text
+    mentioned last before them, when there is one fine enough for them.
+    """
     anchor = published.date() if published is not None else None
     text = doc.text
     found: list[Timex] = []
+    reference: Reference | None = None
     for match in scan(text):
         expression = text[match.start : match.end]
-        result = apply(match.rule, expression, anchor, clause_tense(doc, match.start, match.end))
+        result = resolve(match.rule, expression, anchor, reference, clause_tense(doc, match.start, match.end))
         if result is None:
             continue
         value = _year_shift_of_quarter(expression, result.value, found, match.start)
         found.append(
             Timex(expression, match.start, match.end, result.type, value, result.anchored, result.resolved)
         )
+        if sets_reference(match.rule, expression):
+            reference = reference_of(result) or reference
     return found
+
+
+def resolve(
+    rule: Rule, expression: str, anchor: date | None, reference: Reference | None, tense: str | None
+) -> Normalised | None:
+    """One expression's value: from the reference time when it is anaphoric and the reference is at
+    least as fine as the value ("two days earlier" needs a day), else from the publication date."""
+    if reference is not None and counts_from_reference(rule, expression):
+        result = apply(rule, expression, reference.day, tense)
+        if result is not None and result.value and granularity(result.value) <= reference.granularity:
+            return replace(result, anchored=result.anchored and reference.anchored)
+    return apply(rule, expression, anchor, tense)
+
+
+def granularity(value: str) -> int:
+    """DAY, MONTH or YEAR for a calendar value (weeks count as days); above DAY for anything else."""
+    return next((g for pattern, g in _GRANULARITY if pattern.match(value)), DAY + 1)
+
+
+def reference_of(result: Normalised) -> Reference | None:
+    """The reference time a resolved date or time sets: "March 14" -> that day, "in 1995" -> that year."""
+    m = _CALENDAR_VALUE.match(result.value or "") if result.type in ("DATE", "TIME") and result.resolved else None
+    if m is None:
+        return None
+    month = int(m[2]) if m[2] else 3 * int(m[4]) - 2 if m[4] else 1
+    day = date(int(m[1]), month, int(m[3] or 1))
+    return Reference(day, DAY if m[3] else MONTH if m[2] or m[4] else YEAR, result.anchored)
 
 
 def _year_shift_of_quarter(expression: str, value: str | None, before: list[Timex], start: int) -> str | None:

@@ -71,6 +71,9 @@ PART = r"(?:morning|afternoon|evening|night)"
 CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\d{1,2}:\d\d(?!\d)|noon|midnight)(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?"
 RELDAY = r"(?:today|yesterday|tomorrow|tonight)"
 EDGE = r"(?:(?:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|the\s+(?:first|second)\s+half\s+of)\s+|mid-\s*)"
+# Only these pick out a single day from the reference time: "the next day", "the same day" ("the last day of ..."
+# does not, and "that day" is too often generic: "trades made that day").
+REFERENCE_REL = r"the\s+(?:next|following|previous|same)"
 REL = r"(?:this\s+past|this|last|next|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+current|the\s+same|current|coming|past|previous|earlier\s+this|later\s+this|the\s+following|that)"
 
 
@@ -468,6 +471,10 @@ def clock_value(text: str) -> str | None:
     return f"T{hour:02d}:{minute:02d}"
 
 
+# "Saturday, March 14": the month and day say it all; the weekday only repeats it.
+_WEEKDAY_BEFORE_DATE = re.compile(rf"^{WEEKDAY},?\s+(?={MONTH})", re.I)
+
+
 def _clock(m: re.Match[str], ctx: Context) -> Normalised | None:
     clock = clock_value(m["clock"])
     if clock is None:
@@ -477,7 +484,7 @@ def _clock(m: re.Match[str], ctx: Context) -> Normalised | None:
         if ctx.anchor is None:
             return _date("XXXX-XX-XX" + clock, ctx, type_="TIME")
         return _date(ctx.anchor.isoformat() + clock, ctx, type_="TIME")
-    inner = normalise(day, ctx.anchor, ctx.tense)
+    inner = normalise(_WEEKDAY_BEFORE_DATE.sub("", day), ctx.anchor, ctx.tense)
     if inner is None or inner.value is None or not re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}|XXXX-WXX-\d", inner.value):
         return _date(None, ctx, type_="TIME")
     return Normalised("TIME", inner.value + clock, inner.anchored, inner.resolved)
@@ -547,6 +554,7 @@ RULES: list[Rule] = [
     Rule("the_full_year", r"the\s+(?:full|whole|entire|calendar)\s+year", lambda m, ctx: _date(str(ctx.anchor.year) if ctx.anchor else None, ctx)),
     Rule("edge_relative", rf"(?:{EDGE}|(?:earlier|later)\s+)(?P<rel>this|last|next)\s+(?P<unit>year|month|week|decade|century)", _relative_unit),
     Rule("relative_unit", rf"(?P<rel>{REL})\s+(?P<unit>week(?:end)?|month|year|decade|century|{SEASON}|{PART})(?![\s-]+(?:old|long))", _relative_unit),
+    Rule("reference_day", rf"(?P<rel>{REFERENCE_REL})\s+(?P<unit>day)(?![\s-]+(?:old|long))", _relative_unit),
     Rule("duration", rf"(?:{APPROX}\s+)?(?:the\s+(?:(?:past|last|next|first|previous|following|coming|final|remaining|latest)\s+)?)?(?P<n>{NUMBER})[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+|trading\s+|business\s+|calendar\s+)?(?P<unit>{UNIT})(?![\s-]+old|-\w)", _duration),
     Rule("vague_duration", rf"(?:{_alt(VAGUE_QUANTITIES)}|the\s+(?:past|last|next|coming)\s+(?:few\s+|several\s+)?)\s*(?P<unit>(?:minute|hour|day|week|month|quarter|year|decade)s|centuries)", _vague_duration),
     Rule("set", rf"(?P<setday>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))|(?:every|each|per)\s+(?P<sunit>{UNIT_SG})|daily|weekly|monthly|yearly|annually|hourly|nightly", _set),
@@ -630,6 +638,32 @@ def apply(rule: Rule, expression: str, anchor: date | None, tense: str | None) -
         return rule.handle(m, Context(anchor, tense))
     except (ValueError, KeyError, OverflowError):  # e.g. Feb. 30, an out-of-range year shift
         return None
+
+
+# Anaphoric expressions: they count from the reference time (the date the text last mentioned), not from the
+# publication date (TimeML practice): "two days earlier", "the next day", "the following year", "that week".
+# Deictic ones ("two days ago", "yesterday", "last year", "next week") keep the publication date.
+REFERENCE_RULES = frozenset({"ago", "relative_unit", "reference_day"})
+_ANAPHORIC = re.compile(r"\b(?:earlier|later|following|previous|same|that|next\s+day)\b", re.I)
+
+
+# Expressions that name a day, month, quarter or year ("March 14", "Saturday", "yesterday", "in 1995") set the
+# reference time; shifts ("a year ago", "two days earlier") do not, so that they never chain.
+NAMING_RULES = frozenset({"explicit_date", "iso_date", "us_date", "weekday_part", "month_day", "month_year", "year",
+                          "month", "quarter", "relative_day"})  # fmt: skip
+
+
+def sets_reference(rule: Rule, expression: str) -> bool:
+    """Whether the expression names a date and so becomes the reference time ("7 p.m." alone does not)."""
+    if rule.name == "clock":
+        m = rule.regex.fullmatch(expression)
+        return m is not None and m["on"] is not None
+    return rule.name in NAMING_RULES
+
+
+def counts_from_reference(rule: Rule, expression: str) -> bool:
+    """Whether ``expression``, matched by ``rule``, is anaphoric: relative to the reference time."""
+    return rule.name in REFERENCE_RULES and bool(_ANAPHORIC.search(expression))
 
 
 def normalise(expression: str, anchor: date | None, tense: str | None = None) -> Normalised | None:

@@ -11,12 +11,19 @@ shared type:
   agree are paired off first; a left-over value is compared only with the one
   left-over value of the other unit that has its ``about``. Without a shared
   ``about`` it takes a closer alignment (``NUMBER_STRONG``) and a single value
-  of that kind and unit on each side.
+  of that kind and unit on each side. A value each article states once only
+  under its kind, unit and ``about`` is compared on a looser alignment
+  (``STATED_ONCE_MIN``), since there is no other statement of it to confuse
+  it with: "injuring 37 people" / "41 people were injured".
 * **age**: the same person (same name, or a near-identical spelling) anywhere
   in the two articles, or, for "a 52-year-old man", aligned units with the
   same noun. See ``values.ages_agree`` for the one-year allowance.
 * **date**: aligned units (``DATE_MIN``), calendar dates only, agreeing dates
-  paired off; a conflict needs exactly one left-over date on each side.
+  paired off; a conflict needs exactly one left-over date on each side. As for
+  numbers, a date each article gives once only for the same predicate (the
+  verb before it: "discovered missing on March 10" / "missing early on
+  Tuesday") is compared on a looser alignment (``STATED_ONCE_MIN``).
+  Unresolved dates (a weekday in an undated article) are never claims.
 * **name**: aligned units (``NAME_MIN``) in which, after pairing off the same
   people, exactly one person is left on each side, at least one of them is not
   mentioned anywhere in the other article, and the two are spelling variants
@@ -31,14 +38,15 @@ shared type:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
 from storyline.analyze.numbers import SMALL, TENS
-from storyline.compare.align import Alignment, Publishers, Unit
+from storyline.compare.align import REPORTING_LEMMAS, Alignment, Unit
 from storyline.compare.values import (
     ages_agree,
     date_interval,
@@ -54,6 +62,7 @@ from storyline.dedup.groups import UnionFind
 from storyline.model import Analysis, Article, Claim, Contradiction, Entity, NumberFact, QuoteGroup, Timex, Token
 
 NUMBER_MIN = 0.3
+STATED_ONCE_MIN = 0.2  # a looser alignment, for values each article states once under the same key
 NUMBER_STRONG = 0.5
 DATE_MIN = 0.4
 NAME_MIN = 0.4
@@ -65,6 +74,7 @@ KIND_ORDER = ("date", "number", "age", "name", "place", "quote")
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 UNIT_ALIASES = {"people": "person", "persons": "person"}
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d$")
 NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't".split())
 
 
@@ -100,6 +110,7 @@ class _Story:
         self.order = {a.id: i for i, a in enumerate(articles)}
         self.analyses = {a.article_id: a for a in analyses}
         self._sorted: dict[tuple[str, str], tuple[list[int], list]] = {}
+        self._once: dict[str, dict[tuple, NumberFact | Timex]] = {}
 
     def within(self, article: str, what: str, start: int, end: int) -> list:
         """Records of one kind ("numbers", "timexes", "entities", "tokens") inside [start, end)."""
@@ -118,6 +129,18 @@ class _Story:
         s.people = [e for e in entities if e.label == "PERSON"]
         s.places = [e for e in entities if e.label in PLACE_LABELS]
         return s
+
+    def stated_once(self, article: str) -> dict[tuple, NumberFact | Timex]:
+        """The article's numbers and dates whose key (see ``value_key``) it uses once only."""
+        if article not in self._once:
+            by_key: dict[tuple, list[NumberFact | Timex]] = defaultdict(list)
+            analysis = self.analyses[article]
+            records = analysis.numbers + calendar_dates(analysis.timexes, self.articles[article].text)
+            for r in records:
+                if (key := value_key(r, article, self)) is not None:
+                    by_key[key].append(r)
+            self._once[article] = {k: rs[0] for k, rs in by_key.items() if len(rs) == 1}
+        return self._once[article]
 
     def people(self, article: str) -> list[Entity]:
         return [e for e in self.analyses[article].entities if e.label == "PERSON"]
@@ -187,8 +210,8 @@ def number_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Con
     out = []
     keys = {_unit_key(n) for n in u.numbers} & {_unit_key(n) for n in v.numbers}
     for key in keys:
-        a_all = [n for n in u.numbers if _unit_key(n) == key and not _about_person(n, u)]
-        b_all = [n for n in v.numbers if _unit_key(n) == key and not _about_person(n, v)]
+        a_all = [n for n in u.numbers if _unit_key(n) == key and not _about_person(n, u.analysis)]
+        b_all = [n for n in v.numbers if _unit_key(n) == key and not _about_person(n, v.analysis)]
         a_left, b_left = _pair_off(a_all, b_all, lambda x, y: _agree(x, y, days))
         for a in a_left:
             same_about = [b for b in b_left if a.about and b.about == a.about]
@@ -214,9 +237,9 @@ def _stated_in(story: _Story, article: str, n: NumberFact, days: float | None) -
     )
 
 
-def _about_person(n: NumberFact, side: _Side) -> bool:
+def _about_person(n: NumberFact, analysis: Analysis) -> bool:
     """An age whose ``about`` names a person of the article: compared story-wide, see ``age_conflicts``."""
-    return n.kind == "age" and n.about is not None and any(n.about == e.canonical for e in side.analysis.entities if e.label == "PERSON")
+    return n.kind == "age" and n.about is not None and any(n.about == e.canonical for e in analysis.entities if e.label == "PERSON")
 
 
 def _same_person_for_age(a: str, b: str) -> bool:
@@ -268,6 +291,79 @@ def date_conflicts(u: _Side, v: _Side, sim: float) -> list[_Conflict]:
 def _shared_words(a: Unit, b: Unit, k: int = 4) -> list[str]:
     shared = sorted(a.lemmas & b.lemmas, key=lambda w: (-a.weights.get(w, 0), w))
     return shared[:k]
+
+
+# ---------------------------------------------------------------- values stated once
+
+
+def value_key(record: NumberFact | Timex, article: str, story: _Story) -> tuple | None:
+    """What a value is about, as a key: ("number", kind, unit, about) for a number ("injuring 37 people" and
+    "41 people were injured" are both count, person, injure), ("date", predicate) for a date ("discovered
+    missing on March 10", "found missing from the gallery early on Tuesday": miss).
+    None when unknown."""
+    if isinstance(record, NumberFact):
+        if record.about is None or _about_person(record, story.analyses[article]):
+            return None
+        return ("number", *_unit_key(record), record.about)
+    if not _DAY_VALUE.match(record.value or ""):
+        return None  # years and months name too many things in one article ("founded in 1985") to key them
+    predicate = _predicate_before(record, article, story)
+    return ("date", predicate) if predicate is not None else None
+
+
+def _predicate_before(t: Timex, article: str, story: _Story) -> str | None:
+    """The last verb (or participle tagged as an adjective: "found missing") before a date in its sentence,
+    the predicate a date most often belongs to in news English, stemmed so that the tags do not matter
+    ("missing" / "miss"); None when there is none or it is a reporting verb ("police said on Tuesday")."""
+    tokens: list[Token] = story.within(article, "tokens", _sentence_start(story.analyses[article], t.start), t.start)
+    for token in reversed(tokens):
+        if token.pos == "VERB" or token.pos == "ADJ" and token.lemma.endswith(("ing", "ed")):
+            return None if token.lemma in REPORTING_LEMMAS else _stem(token.lemma)
+    return None
+
+
+def _stem(word: str) -> str:
+    """"missing", "miss" -> "miss"; "injured", "injure" -> "injur"."""
+    for suffix in ("ing", "ed", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _sentence_start(analysis: Analysis, offset: int) -> int:
+    starts = [s for s, _ in analysis.sentences]
+    k = bisect_right(starts, offset) - 1
+    return starts[k] if k >= 0 else 0
+
+
+def stated_once_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Conflict]:
+    """Values under the same key that each article states once only, in loosely aligned units.
+
+    Outlets word the sentence carrying a fact differently ("injuring 37 people"
+    / "41 people were injured"), so its units may align below the bars of the
+    other checks; when both articles give one value only for the same key,
+    there is no other statement of it to be compared with instead.
+    """
+    if sim < STATED_ONCE_MIN:
+        return []
+    days = days_between(u.article.published, v.article.published)
+    mine, theirs = _once_in(u, story), _once_in(v, story)
+    out = []
+    for key in mine.keys() & theirs.keys():
+        a, b = mine[key], theirs[key]
+        if isinstance(a, Timex) and dates_conflict(a.value, b.value):
+            about = "date: " + ", ".join(_shared_words(u.unit, v.unit))
+            out.append(_Conflict("date", about, _claim(u.unit.article, a.value, a), _claim(v.unit.article, b.value, b)))
+        elif isinstance(a, NumberFact) and not _agree(a, b, days):
+            kind, about = "age" if a.kind == "age" else "number", f"{key[2] or a.kind} ({a.about})"
+            a_claim, b_claim = _claim(u.unit.article, _format_number(a), a), _claim(v.unit.article, _format_number(b), b)
+            out.append(_Conflict(kind, about, a_claim, b_claim))
+    return out
+
+
+def _once_in(side: _Side, story: _Story) -> dict[tuple, NumberFact | Timex]:
+    once = story.stated_once(side.unit.article)
+    return {k: r for k, r in once.items() if side.unit.start <= r.start and r.end <= side.unit.end}
 
 
 # ---------------------------------------------------------------- names and places
@@ -371,10 +467,12 @@ def quote_contradictions(groups: Iterable[QuoteGroup]) -> list[Contradiction]:
 # ---------------------------------------------------------------- assembly
 
 
-def _merge(conflicts: list[_Conflict], order: dict[str, int], publishers: Publishers) -> list[Contradiction]:
+def _merge(conflicts: list[_Conflict], order: dict[str, int]) -> list[Contradiction]:
     """Conflicts sharing a claim become one contradiction: 37 vs 41 and 41 vs 37 (a third outlet) are one.
 
-    A syndicated copy repeating its publisher's value adds no claim of its own.
+    Every article keeps its claim, syndicated copies too, so the brief can show
+    who printed each value; it counts the publishers behind a value with
+    ``Publishers``, where a wire story and its copies are one.
     """
     uf = UnionFind()
     claims: dict[tuple, Claim] = {}
@@ -388,10 +486,9 @@ def _merge(conflicts: list[_Conflict], order: dict[str, int], publishers: Publis
     out = []
     for component in uf.components():
         members = sorted(component, key=lambda k: (order.get(k[1], 0), k[2]))
-        publisher = {a: i for i, cls in enumerate(publishers.classes(k[1] for k in members)) for a in cls}
-        kept: dict[tuple[int, str], Claim] = {}
+        kept: dict[tuple[str, str], Claim] = {}
         for k in members:
-            kept.setdefault((publisher[k[1]], claims[k].value), claims[k])
+            kept.setdefault((k[1], claims[k].value), claims[k])
         if len({c.value for c in kept.values()}) > 1:
             out.append(Contradiction(members[0][0], about[members[0]], list(kept.values())))
     return out
@@ -419,5 +516,7 @@ def find_contradictions(
         conflicts += date_conflicts(u, v, sim)
         conflicts += name_conflicts(u, v, sim, story)
         conflicts += place_conflicts(u, v, sim, story)
-    found = _merge(conflicts, story.order, alignment.publishers) + quote_contradictions(quote_groups)
+    for (i, j), sim in alignment.pairs.items():
+        conflicts += stated_once_conflicts(side(i), side(j), sim, story)
+    found = _merge(conflicts, story.order) + quote_contradictions(quote_groups)
     return sorted(found, key=lambda c: (KIND_ORDER.index(c.kind), story.order.get(c.claims[0].article, 0), c.claims[0].start))
