@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from storyline.analyze import Analyzer
-from storyline.compare.timeline import TimelineSource, build_timeline, period
+from storyline.analyze.timex_values import Period, period
+from storyline.compare.timeline import TimelineSource, build_timeline
 from storyline.model import Article, Provenance, Source
 
 # Thursday 2026-05-14 and Wednesday 2026-05-20: "on Tuesday" is a different day in each.
@@ -85,7 +86,7 @@ def test_undated_articles_relative_date_is_inferred_from_the_story(timeline):
 
 def test_events_are_in_date_order_and_sources_point_at_the_text(timeline):
     events, _ = timeline
-    starts = [period(e.date)[1] for e in events]
+    starts = [period(e.date).first for e in events]
     assert starts == sorted(starts)
     for e in events:
         for s in e.sources:
@@ -93,8 +94,10 @@ def test_events_are_in_date_order_and_sources_point_at_the_text(timeline):
 
 
 def test_period_granularities():
-    assert period("2026-05-12T14:00") == ("day", date(2026, 5, 12))
-    assert period("2026-W20") == ("week", date(2026, 5, 11))
-    assert period("2026-Q3") == ("quarter", date(2026, 7, 1))
-    assert period("201") == ("decade", date(2010, 1, 1))
+    assert period("2026-05-12T14:00") == Period("day", date(2026, 5, 12), date(2026, 5, 12))
+    assert period("2026-W20") == Period("week", date(2026, 5, 11), date(2026, 5, 17))
+    assert period("2026-Q3") == Period("quarter", date(2026, 7, 1), date(2026, 9, 30))
+    assert period("2025-WI") == Period("season", date(2025, 12, 1), date(2026, 2, 28))
+    assert period("201") == Period("decade", date(2010, 1, 1), date(2019, 12, 31))
+    assert period("2026-02-30") is None
     assert period("P3D") is None and period("PRESENT_REF") is None

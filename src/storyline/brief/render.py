@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.compare.quotes import side_by_side
-from storyline.compare.timeline import period
+from storyline.analyze.timex_values import period
 from storyline.model import Brief, BriefArticle, to_jsonable
 
 FORMATS = ("terminal", "markdown", "html", "json")
@@ -231,7 +231,7 @@ def _html_story(brief: Brief) -> dict:
 def timeline_chart(brief: Brief) -> dict | None:
     """Positions for the inline SVG chart: one dot per event on a time axis (from its first day)."""
     points = [(t, period(t.date)) for t in brief.timeline]
-    points = [(t, p[1]) for t, p in points if p is not None]
+    points = [(t, p.first) for t, p in points if p is not None]
     if not points:
         return None
     first, last = min(d for _, d in points), max(d for _, d in points)

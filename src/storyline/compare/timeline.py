@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Sequence
 
 from storyline.analyze.timex import FUTURE, normalise
+from storyline.analyze.timex_values import GRANULARITY_ORDER, period
 from storyline.compare.align import REPORTING_LEMMAS
 from storyline.model import Analysis, SpanRef, TimelineEvent, Timex
 
@@ -36,18 +37,6 @@ _BARE_CLOCK = re.compile(r"^(?:about\s+|around\s+|shortly\s+(?:before|after)\s+)
 # Without a parse, a future marker before the expression is the tense the normaliser needs.
 _FUTURE_MARKER = re.compile(r"\b(?:will|'ll|shall|expected to|plans? to|set to|due to|going to)\b[^.;]*$", re.I)
 _TRIM = " \t\n,;:—–-\"“”'‘’"
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-WE)?$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
-_YEAR = re.compile(r"^(\d{4})$")
-_DECADE = re.compile(r"^(\d{3})$")
-_CENTURY = re.compile(r"^(\d{2})$")
-SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-# Coarser first when two periods start on the same day.
-GRANULARITY_ORDER = ["century", "decade", "year", "half", "quarter", "season", "month", "week", "day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,33 +55,6 @@ class _Event:
     span: SpanRef
     lemmas: set[str]
     published: datetime | None
-
-
-def period(value: str) -> tuple[str, date] | None:
-    """The granularity and first day of a TIMEX3 calendar value; None when it is not one."""
-    value = value.split("T", 1)[0]
-    try:
-        if m := _DAY.match(value):
-            return "day", date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _WEEK.match(value):
-            return "week", date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        if m := _MONTH.match(value):
-            return "month", date(int(m[1]), int(m[2]), 1)
-        if m := _QUARTER.match(value):
-            return "quarter", date(int(m[1]), 3 * int(m[2]) - 2, 1)
-        if m := _HALF.match(value):
-            return "half", date(int(m[1]), 6 * int(m[2]) - 5, 1)
-        if m := _SEASON.match(value):
-            return "season", date(int(m[1]), SEASON_MONTH[m[2]], 1)
-        if m := _YEAR.match(value):
-            return "year", date(int(m[1]), 1, 1)
-        if m := _DECADE.match(value):
-            return "decade", date(int(m[1]) * 10, 1, 1)
-        if m := _CENTURY.match(value):
-            return "century", date(max(1, int(m[1]) * 100), 1, 1)
-    except ValueError:
-        return None
-    return None
 
 
 def _calendar_value(timex: Timex, anchor: date | None, tense: str | None) -> tuple[str, bool] | None:
@@ -153,7 +115,7 @@ def _events(source: TimelineSource, anchor: date | None) -> list[_Event]:
         if placed is None or period(placed[0]) is None:
             continue
         value, inferred = placed
-        granularity, _ = period(value)  # type: ignore[misc]
+        granularity = period(value).granularity  # type: ignore[union-attr]
         span = SpanRef(source.article, start, end, source.text[start:end])
         day = value.split("T", 1)[0]
         events.append(_Event(day, granularity, inferred, span, _lemmas(source.analysis, start, end, timex), source.published))
@@ -180,7 +142,7 @@ def build_timeline(sources: Sequence[TimelineSource], story_start: date | None =
         else:
             home.append(event)
     timeline = [_timeline_event(group) for group in merged]
-    timeline.sort(key=lambda t: (period(t.date)[1], GRANULARITY_ORDER.index(t.granularity)))  # type: ignore[index]
+    timeline.sort(key=lambda t: (period(t.date).first, GRANULARITY_ORDER.index(t.granularity)))  # type: ignore[union-attr]
     return timeline
 
 

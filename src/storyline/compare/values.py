@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import math
 import re
-from calendar import monthrange
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from rapidfuzz import fuzz
 
 from storyline.analyze.entities import name_words
+from storyline.analyze.timex_values import period
 
 REL_TOLERANCE = 0.05
 AGE_BIRTHDAY_DAYS = 30
@@ -50,44 +50,10 @@ PLACE_SAME_RATIO = 90
 
 # ---------------------------------------------------------------- dates
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T.*)?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-WE)?$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
-# Northern-hemisphere meteorological seasons, as (first month, months long); winter runs into the next year.
-_SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-
-
 def date_interval(value: str | None) -> tuple[date, date] | None:
     """The first and last day a TIMEX3 date value covers, or None when it is not a calendar date."""
-    if not value:
-        return None
-    try:
-        if m := _DAY.match(value):
-            d = date(int(m[1]), int(m[2]), int(m[3]))
-            return d, d
-        if m := _MONTH.match(value):
-            return _months(int(m[1]), int(m[2]), 1)
-        if m := _YEAR.match(value):
-            return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
-        if m := _WEEK.match(value):
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return monday, monday + timedelta(days=6)
-        if m := _QUARTER.match(value):
-            return _months(int(m[1]), 3 * int(m[2]) - 2, 3)
-        if m := _SEASON.match(value):
-            return _months(int(m[1]), _SEASON_MONTHS[m[2]], 3)
-    except ValueError:  # "2020-13", "2020-02-30"
-        return None
-    return None
-
-
-def _months(year: int, month: int, count: int) -> tuple[date, date]:
-    last_month = month + count - 1
-    end_year, end_month = year + (last_month - 1) // 12, (last_month - 1) % 12 + 1
-    return date(year, month, 1), date(end_year, end_month, monthrange(end_year, end_month)[1])
+    p = period(value)
+    return (p.first, p.last) if p else None
 
 
 def dates_conflict(a: str | None, b: str | None) -> bool:
