@@ -32,7 +32,7 @@ def run(name: str, part: str, feats: list, gold: dict[str, str]) -> dict[str, st
         ROWS.append(
             f"{name:<12} {part:<26} {s.items:>6} {s.gold_clusters:>5} {s.pred_clusters:>5} "
             f"{s.bcubed.precision:>6.3f} {s.bcubed.recall:>6.3f} {s.bcubed.f1:>6.3f} "
-            f"{s.pairwise.f1:>6.3f} {s.nmi:>6.3f} {s.ari:>6.3f} {result.model.name:>8} {seconds:>6.1f}s"
+            f"{s.pairwise.f1:>6.3f} {s.nmi:>6.3f} {s.ari:>6.3f} {result.model.name:>16} {seconds:>6.1f}s"
         )
     return pred
 
@@ -77,7 +77,7 @@ def main() -> None:
         if args.dataset in (name, "all"):
             fn(args.limit)
     print(f"{'dataset':<12} {'part':<26} {'items':>6} {'gold':>5} {'pred':>5} "
-          f"{'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pw-F1':>6} {'NMI':>6} {'ARI':>6} {'model':>8} {'time':>7}")
+          f"{'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pw-F1':>6} {'NMI':>6} {'ARI':>6} {'model':>16} {'time':>7}")
     for row in ROWS:
         print(row)
     print("\ntargets: " + "; ".join(f"{k} {m} >= {t}" for k, (m, t) in TARGETS.items()))

@@ -3,6 +3,7 @@ places, plus unrelated articles. Real Analyzer, real models."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from storyline.analyze import Analyzer
-from storyline.cluster import DocFreq, OnlineClusterer, ScoreModel, article_features, cluster, explain
+from storyline.cluster import DocFreq, OnlineClusterer, ScoreModel, article_features, choose_model, cluster, explain
 from storyline.cluster.batch import cluster_features, publication_order
 from storyline.cluster.features import FEATURES
 from storyline.model import Article, Provenance, Source, StoryAssignment
@@ -176,6 +177,32 @@ def test_stories_found_to_be_one_are_merged(features):
     assert kov_story == online.decisions["kov1"].story  # the oldest story keeps its id
 
 
+def test_small_stories_are_adopted_at_the_end(features):
+    # No joins, no merges: only the final adoption of one-article stories can group anything.
+    base = cluster_features(features).model
+    model = ScoreModel("adopt-only", base.weights, base.bias, join_threshold=1.1, merge_threshold=1.1,
+                       adopt_threshold=base.join_threshold, adopt_below=2)
+    online = OnlineClusterer(model, DocFreq.of(features))
+    for f in publication_order(features):
+        online.add(f)
+    assert len(online.stories) == len(features)
+    online.finish()
+    assert partition(online.assignments()) == GOLD_PARTITION  # the chess report stays alone: nothing like it
+    assert all(m.probability >= model.adopt_threshold for m in online.merges)
+    never = ScoreModel("never", base.weights, base.bias, join_threshold=1.1, merge_threshold=1.1)
+    assert len(cluster_features(features, never).stories) == len(features)
+
+
+def test_undated_headlines_get_the_model_trained_without_dates(analyzer, articles):
+    headlines = [dataclasses.replace(a, text=a.title) for a in articles]
+    dated = [article_features(a, an) for a, an in zip(headlines, analyzer.pipe(headlines))]
+    undated = [dataclasses.replace(f, published=None) for f in dated]
+    assert choose_model(dated).name == "headline"
+    assert choose_model(undated).name == "headline-undated"
+    assert choose_model(undated).weights["time_gap"] == 0.0
+    assert cluster_features(undated).model.name == "headline-undated"
+
+
 # ---------------------------------------------------------------- CLI
 
 
@@ -221,3 +248,31 @@ def test_cli_why(cli, input_jsonl):
     assert doc["same_story"] is True and doc["explanation"]["features"]["person"] > 0
     missing = cli("why", "kov1", "nope", "--input", str(input_jsonl))
     assert missing.exit_code == 2
+
+
+def test_cli_why_from_the_store(cli, input_jsonl, analyzer, tmp_path):
+    from storyline.engines.local import LocalEngine
+    from storyline.storage import Store
+
+    db = str(tmp_path / "why.db")
+    engine = LocalEngine(Store(db), analyzer=analyzer)
+    engine.ingest([str(input_jsonl)])
+    engine.analyze()
+    stored = {s.id: s.story for s in engine.store.get_story_assignments()}
+    assert stored == {}  # not clustered yet: the explanation still works, the stories are unknown
+    out = cli("why", "kov1", "bre1", "--db", db)
+    assert out.exit_code == 0, out.output
+    assert "apart" in out.stdout and "not clustered yet" in out.stdout
+
+    engine.cluster()
+    stored = {s.id: s.story for s in engine.store.get_story_assignments()}
+    from_store = json.loads(cli("why", "kov1", "bre1", "--db", db, "--format", "json").stdout)[0]
+    from_file = json.loads(cli("why", "kov1", "bre1", "--input", str(input_jsonl), "--format", "json").stdout)[0]
+    # the stored corpus is the file's articles: same document frequencies, model and numbers
+    assert from_store["explanation"] == from_file["explanation"]
+    assert from_store["stories"] == {"kov1": stored["kov1"], "bre1": stored["bre1"]}
+    assert from_store["same_story"] is False and from_store["decisions"] == []
+    together = json.loads(cli("why", "kov1", "kov3", "--db", db, "--format", "json").stdout)[0]
+    assert together["same_story"] is True and together["explanation"]["together"] is True
+    missing = cli("why", "kov1", "nope", "--db", db)
+    assert missing.exit_code == 2 and "nope" in missing.output

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import typer
 from rich.table import Table
 
-from storyline.cli.app import OutputFormat, app, console, emit, err_console, eval_app
-from storyline.cluster import DocFreq, article_features, choose_model, cluster, explain
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, eval_app, fail
+from storyline.cluster import ArticleFeatures, Decision, DocFreq, ScoreModel, article_features, cluster, explain
+from storyline.cluster.batch import fit_corpus
 from storyline.ingest import read_paths
 from storyline.model import Article, IngestError
+from storyline.storage import Store
 
 
 def read_articles(path: Path) -> list[Article]:
@@ -57,33 +60,90 @@ def cluster_command(
     err_console.print(f"{len(articles)} articles, {len(result.stories)} stories (model: {result.model.name})")
 
 
-@app.command("why")
-def why_command(
-    a: str = typer.Argument(..., help="Article id."),
-    b: str = typer.Argument(..., help="Article id."),
-    input: Path = typer.Option(..., "--input", exists=True, dir_okay=False, help="JSONL holding both articles."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json."),
-) -> None:
-    """Explain why two articles are (or are not) in the same story: features, weights, score."""
-    articles = read_articles(input)
-    by_id = {x.id: x for x in articles}
-    missing = [i for i in (a, b) if i not in by_id]
+@dataclass
+class WhyInputs:
+    """The two articles' features, the corpus statistics and model, and each article's story."""
+
+    features: dict[str, ArticleFeatures]
+    idf: DocFreq
+    model: ScoreModel
+    story_of: dict[str, str]
+    decisions: list[Decision]  # only when clustered here (--input)
+
+
+def why_from_file(ids: tuple[str, str], path: Path) -> WhyInputs:
+    """Both articles from a JSONL file, clustered with the rest of it."""
+    articles = read_articles(path)
+    missing = [i for i in ids if i not in {x.id for x in articles}]
     if missing:
-        err_console.print(f"not in {input}: {', '.join(missing)}")
-        raise typer.Exit(2)
+        fail(f"not in {path}: {', '.join(missing)}", code=2)
     analyses = _analyses(articles)
     features = {f.id: f for f in (article_features(x, an) for x, an in zip(articles, analyses))}
-    model = choose_model(list(features.values()))
-    e = explain(features[a], features[b], DocFreq.of(list(features.values())), model)
+    idf, model = fit_corpus(features.values())
     result = cluster(articles, analyses, model)
     story_of = {s.id: s.story for s in result.assignments}
-    same_story = story_of[a] == story_of[b]
+    return WhyInputs({i: features[i] for i in ids}, idf, model, story_of, [result.decisions[i] for i in ids])
+
+
+def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
+    """Both articles and analyses from the store (ids may be unique prefixes); IDF and model from
+    every stored analysed article, as ``LocalEngine.cluster`` computes them; the stored stories."""
+    articles = [store.get_article(i) for i in ids]
+    missing = [i for i, x in zip(ids, articles) if x is None]
+    if missing:
+        fail(f"not in the store: {', '.join(missing)}", code=2)
+    found = [x for x in articles if x is not None]
+    analyses = store.get_analyses(x.id for x in found)
+    unanalysed = [x.id for x in found if x.id not in analyses]
+    if unanalysed:
+        fail(f"not analysed yet: {', '.join(unanalysed)} (run storyline analyze)", code=2)
+    idf, model = fit_corpus(_stored_features(store))
+    features = {x.id: article_features(x, analyses[x.id]) for x in found}
+    wanted = set(features)
+    story_of = {s.id: s.story for s in store.get_story_assignments() if s.id in wanted}
+    return WhyInputs(features, idf, model, story_of, [])
+
+
+def _stored_features(store: Store, chunk: int = 500) -> Iterator[ArticleFeatures]:
+    """Features of every stored article that has an analysis, streamed in chunks."""
+    batch: list[Article] = []
+    for article in store.iter_articles():
+        batch.append(article)
+        if len(batch) == chunk:
+            yield from _features_of(store, batch)
+            batch = []
+    yield from _features_of(store, batch)
+
+
+def _features_of(store: Store, articles: list[Article]) -> Iterator[ArticleFeatures]:
+    analyses = store.get_analyses(a.id for a in articles)
+    yield from (article_features(a, analyses[a.id]) for a in articles if a.id in analyses)
+
+
+@app.command("why")
+def why_command(
+    a: str = typer.Argument(..., help="Article id (with --db, a unique prefix is enough)."),
+    b: str = typer.Argument(..., help="Article id (with --db, a unique prefix is enough)."),
+    input: Optional[Path] = typer.Option(None, "--input", exists=True, dir_okay=False,
+                                         help="JSONL holding both articles; without it, the store is used."),
+    db: Optional[str] = db_option(),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json."),
+) -> None:
+    """Explain why two articles are (or are not) in the same story: features, weights, score.
+
+    With --input the file is analysed and clustered here; otherwise the articles, their
+    analyses, the document frequencies and the stories come from the store (--db)."""
+    inputs = why_from_file((a, b), input) if input else why_from_store((a, b), Store(db))
+    fa, fb = inputs.features.values()
+    e = explain(fa, fb, inputs.idf, inputs.model)
+    stories = [inputs.story_of.get(x.id) for x in (fa, fb)]
+    same_story = stories[0] is not None and stories[0] == stories[1]
     if fmt is not OutputFormat.table:
-        emit([{"explanation": e, "same_story": same_story, "decisions": [result.decisions[a], result.decisions[b]]}],
-             OutputFormat.json)
+        emit([{"explanation": e, "same_story": same_story, "stories": dict(zip((fa.id, fb.id), stories)),
+               "decisions": inputs.decisions}], OutputFormat.json)
         return
     verdict = "together" if e.together else "apart"
-    console.print(f"[bold]{a}[/] vs [bold]{b}[/]  model {e.model}: p = {e.probability:.3f} "
+    console.print(f"[bold]{fa.id}[/] vs [bold]{fb.id}[/]  model {e.model}: p = {e.probability:.3f} "
                   f"(join at >= {e.threshold}) -> {verdict}")
     table = Table("feature", "value", "weight x value")
     for k, v in e.features.items():
@@ -91,11 +151,13 @@ def why_command(
     table.add_row("bias", "", f"{e.bias:+.3f}")
     console.print(table)
     console.print("shared: " + (", ".join(f"{k} ({w:.2f})" for k, w in e.shared) or "nothing"))
-    for x in (a, b):
-        d = result.decisions[x]
+    for d in inputs.decisions:
         how = f"joined {d.story}" if d.joined else f"started {d.story}"
         best = f"best candidate {d.best.story} p = {d.best.probability:.3f}" if d.best else "no candidate"
-        console.print(f"{x}: {how} ({best}, {d.candidates} candidates); now in {story_of[x]}")
+        console.print(f"{d.article}: {how} ({best}, {d.candidates} candidates); now in {inputs.story_of[d.article]}")
+    if not inputs.decisions:
+        for x, story in zip((fa.id, fb.id), stories):
+            console.print(f"{x}: stored in story {story or '- (not clustered yet: run storyline brief)'}")
     console.print(f"clustering puts them in {'the same story' if same_story else 'different stories'}")
 
 

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from storyline.cluster.features import ArticleFeatures, DocFreq, ScoreModel, article_features
 from storyline.cluster.online import Decision, Merge, OnlineClusterer
-from storyline.cluster.weights import ARTICLE_MODEL, HEADLINE_MODEL
+from storyline.cluster.weights import ARTICLE_MODEL, HEADLINE_MODEL, HEADLINE_UNDATED_MODEL
 from storyline.model import Analysis, Article, Story, StoryAssignment
 
 # Below this median number of body content lemmas the input is headlines (UCI and Google News
@@ -30,12 +30,29 @@ class ClusterResult:
     model: ScoreModel
 
 
-def choose_model(features: list[ArticleFeatures]) -> ScoreModel:
-    """Headline model for headline-only input, article model for full texts (by median length)."""
-    if not features:
+def model_for(median_terms: float, undated_share: float) -> ScoreModel:
+    """Article model for full texts, else (by median length) a headline model: the one trained
+    without dates when most of the input is undated, since the dated one leans on time gaps."""
+    if median_terms >= HEADLINE_MAX_TERMS:
         return ARTICLE_MODEL
-    median_terms = statistics.median(sum(f.terms.values()) for f in features)
-    return HEADLINE_MODEL if median_terms < HEADLINE_MAX_TERMS else ARTICLE_MODEL
+    return HEADLINE_UNDATED_MODEL if undated_share > 0.5 else HEADLINE_MODEL
+
+
+def fit_corpus(features: Iterable[ArticleFeatures]) -> tuple[DocFreq, ScoreModel]:
+    """Document frequencies and the model for a corpus, in one pass (the features may be a stream)."""
+    idf, terms, undated = DocFreq(), [], 0
+    for f in features:
+        idf.add(f)
+        terms.append(sum(f.terms.values()))
+        undated += f.published is None
+    if not terms:
+        return idf, ARTICLE_MODEL
+    return idf, model_for(statistics.median(terms), undated / len(terms))
+
+
+def choose_model(features: list[ArticleFeatures]) -> ScoreModel:
+    """The model ``cluster_features`` would use for these articles."""
+    return fit_corpus(features)[1]
 
 
 def publication_order(features: list[ArticleFeatures]) -> list[ArticleFeatures]:
@@ -45,13 +62,13 @@ def publication_order(features: list[ArticleFeatures]) -> list[ArticleFeatures]:
 def cluster_features(
     features: list[ArticleFeatures], model: ScoreModel | None = None, **options: float
 ) -> ClusterResult:
-    model = model or choose_model(features)
-    clusterer = OnlineClusterer(model, DocFreq.of(features), **options)  # type: ignore[arg-type]
+    idf, chosen = fit_corpus(features)
+    clusterer = OnlineClusterer(model or chosen, idf, **options)  # type: ignore[arg-type]
     for f in publication_order(features):
         clusterer.add(f)
     clusterer.finish()
     return ClusterResult(
-        clusterer.assignments(), clusterer.story_records(), clusterer.decisions, clusterer.merges, model
+        clusterer.assignments(), clusterer.story_records(), clusterer.decisions, clusterer.merges, clusterer.model
     )
 
 

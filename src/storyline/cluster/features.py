@@ -326,6 +326,10 @@ class ScoreModel:
     join_threshold: float  # an article joins its best story at or above this probability
     merge_threshold: float  # two stories merge at or above this probability
     trained_on: str = ""
+    # At the end, a story of fewer than ``adopt_below`` articles joins its best story at or above
+    # ``adopt_threshold`` (None: never): small fragments of a story, when the evidence is weak.
+    adopt_threshold: float | None = None
+    adopt_below: int = 2
 
     def logit(self, feats: Mapping[str, float]) -> float:
         return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())

@@ -4,17 +4,31 @@ from storyline.cluster.features import ScoreModel
 
 ARTICLE_MODEL = ScoreModel(
     name='article',
-    weights={"body": 2.3929, "title": 3.6533, "names": 4.5012, "names_clash": -2.715, "person": 2.2897, "person_clash": -0.8892, "place": 0.9122, "place_clash": -0.6252, "org": -1.5684, "dates": 1.5968, "dates_clash": -0.4512, "numbers": 1.723, "numbers_clash": -0.6624, "time_gap": 0.0, "undated": 0.0},
-    bias=-1.2664,
+    weights={"body": 2.3938, "title": 3.6542, "names": 4.5011, "names_clash": -2.7152, "person": 2.2895, "person_clash": -0.8891, "place": 0.9125, "place_clash": -0.6253, "org": -1.5688, "dates": 1.5849, "dates_clash": -0.4492, "numbers": 1.7204, "numbers_clash": -0.6622, "time_gap": 0.0, "undated": 0.0},
+    bias=-1.2667,
     join_threshold=0.1,
     merge_threshold=0.9,
     trained_on='ECB+ Cybulska train+dev topics',
+    adopt_threshold=0.01,
+    adopt_below=2,
 )
 HEADLINE_MODEL = ScoreModel(
     name='headline',
-    weights={"body": 8.4791, "title": 6.8699, "names": 2.4287, "names_clash": -0.7688, "person": 3.1637, "person_clash": -0.5031, "place": -1.0919, "place_clash": -0.2901, "org": 0.7345, "dates": 1.447, "dates_clash": -0.6527, "numbers": 2.5008, "numbers_clash": -0.631, "time_gap": -25.0369, "undated": -1.6933},
-    bias=-1.6686,
-    join_threshold=0.1,
+    weights={"body": 6.8604, "title": 6.245, "names": 2.0509, "names_clash": -0.7292, "person": 2.7492, "person_clash": -0.443, "place": -0.7176, "place_clash": -0.102, "org": 0.4587, "dates": 0.9459, "dates_clash": -0.6315, "numbers": 2.2507, "numbers_clash": -0.6865, "time_gap": -24.9836, "undated": 0.0},
+    bias=-1.4411,
+    join_threshold=0.2,
     merge_threshold=0.5,
     trained_on='UCI subset, first half of the stream by timestamp',
+    adopt_threshold=0.01,
+    adopt_below=5,
+)
+HEADLINE_UNDATED_MODEL = ScoreModel(
+    name='headline-undated',
+    weights={"body": 8.187, "title": 7.781, "names": 2.7316, "names_clash": -0.8123, "person": 2.293, "person_clash": -0.4452, "place": -0.9712, "place_clash": -0.3877, "org": 1.0053, "dates": 0.8208, "dates_clash": -0.4768, "numbers": 2.6753, "numbers_clash": -0.5664, "time_gap": 0.0, "undated": 0.0},
+    bias=-3.4468,
+    join_threshold=0.3,
+    merge_threshold=0.3,
+    trained_on='UCI subset, first half of the stream by timestamp, dates hidden',
+    adopt_threshold=0.2,
+    adopt_below=5,
 )

@@ -8,12 +8,16 @@ A row has ``id``, ``title``, ``text``, ``published``, ``source``, ``url`` and op
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from storyline.ingest.normalize import clean_inline, make_source, normalize_url, parse_date
 from storyline.model import Analysis, Article, Provenance, from_jsonable, to_jsonable
+
+if TYPE_CHECKING:
+    from storyline.cluster import ArticleFeatures
 
 FIELDS = ("id", "title", "text", "published", "source", "url", "byline", "analysis")
 
@@ -42,10 +46,32 @@ def analysis_of(record: Mapping[str, Any], article_id: str) -> Analysis | None:
     value = record.get("analysis")
     if value in (None, ""):
         return None
-    data = json.loads(value) if isinstance(value, str) else value
-    analysis = from_jsonable(Analysis, data)
-    analysis.article_id = article_id
-    return analysis
+    data = dict(json.loads(value) if isinstance(value, str) else value)
+    data["article_id"] = article_id
+    return from_jsonable(Analysis, data)
+
+
+def features_of(rows: Iterable[tuple[Article, Any]], chunk: int = 64) -> Iterator["ArticleFeatures"]:
+    """Clustering features of (article, carried analysis or None) rows, in order.
+
+    Analyses are parsed a chunk at a time and dropped once the features are made, so
+    memory holds features, not token lists; spaCy loads once, only if a row carries no
+    analysis (in Spark: once per partition).
+    """
+    from storyline.cluster import article_features
+
+    analyzer = None
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, chunk)):
+        carried = [analysis_of({"analysis": value}, article.id) for article, value in batch]
+        missing = [article for (article, _), analysis in zip(batch, carried) if analysis is None]
+        if missing and analyzer is None:
+            from storyline.analyze import Analyzer
+
+            analyzer = Analyzer()
+        made = iter(analyzer.pipe(missing)) if analyzer and missing else iter(())
+        for (article, _), analysis in zip(batch, carried):
+            yield article_features(article, analysis or next(made))
 
 
 def record_of(article: Article, analysis: Analysis | None = None) -> dict[str, Any]:

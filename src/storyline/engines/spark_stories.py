@@ -22,10 +22,8 @@ import statistics
 from collections import Counter
 from typing import Iterable, Iterator
 
-from storyline.cluster.batch import HEADLINE_MAX_TERMS
 from storyline.cluster.features import ArticleFeatures, DocFreq, ScoreModel
 from storyline.cluster.online import OnlineClusterer
-from storyline.cluster.weights import ARTICLE_MODEL, HEADLINE_MODEL
 from storyline.model import Story, StoryAssignment
 
 MERGE_EVERY = 100  # OnlineClusterer's default
@@ -34,11 +32,6 @@ MERGE_EVERY = 100  # OnlineClusterer's default
 def publication_key(f: ArticleFeatures) -> tuple[bool, float, str]:
     """The batch clusterer's order: publication time, undated last, ties by id."""
     return (f.published is None, f.published or 0.0, f.id)
-
-
-def model_for_median(median_terms: float) -> ScoreModel:
-    """``cluster.batch.choose_model`` from the median alone (Spark computes it from a histogram)."""
-    return HEADLINE_MODEL if median_terms < HEADLINE_MAX_TERMS else ARTICLE_MODEL
 
 
 def median_of_histogram(histogram: Iterable[tuple[int, int]]) -> float:

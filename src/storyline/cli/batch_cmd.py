@@ -1,0 +1,87 @@
+"""``storyline batch`` (dedup + stories of a whole corpus, on Spark or locally) and ``storyline import-results``."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import List, Optional
+
+import typer
+
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console
+
+
+class Engine(str, enum.Enum):
+    spark = "spark"
+    local = "local"
+
+
+def _conf(pairs: list[str]) -> dict[str, str]:
+    conf = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--conf")
+        conf[key.strip()] = value.strip()
+    return conf
+
+
+@app.command("batch")
+def batch_command(
+    input: str = typer.Argument(..., help="JSONL or Parquet (file or directory; any URI Spark reads for --engine spark)."),
+    out: str = typer.Option(..., "--out", help="Result directory: Parquet tables and manifest.json."),
+    engine: Engine = typer.Option(Engine.spark, "--engine", help="spark, or local (the local engine, for comparison)."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master; default: spark-submit's, else local[2]."),
+    conf: List[str] = typer.Option([], "--conf", help="Extra Spark setting KEY=VALUE (repeatable)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.json, "--format", help="json or jsonl manifest on stdout."),
+) -> None:
+    """Near-duplicate groups and stories of a whole corpus, written as Parquet."""
+    if engine is Engine.local:
+        from storyline.engines.spark_results import run_local_batch
+
+        report = run_local_batch(input, out)
+    else:
+        from storyline.engines.spark import run_spark_batch, spark_session
+
+        spark = spark_session(master, _conf(conf))
+        try:
+            report = run_spark_batch(spark, input, out)
+        finally:
+            spark.stop()
+    emit([report.manifest()], fmt if fmt is not OutputFormat.table else OutputFormat.json)
+
+
+@app.command("import-results")
+def import_results_command(
+    results: str = typer.Argument(..., help="A directory written by `storyline batch`."),
+    db: Optional[str] = db_option(),
+    input: Optional[str] = typer.Option(
+        None, "--input", help="The batch input: import its articles (and carried analyses) first."
+    ),
+) -> None:
+    """Load batch results into a store: duplicate groups, and stories replacing the stored ones.
+
+    The articles must be in the store already (``storyline ingest`` of the same files), or
+    be imported from the batch input with ``--input``.
+    """
+    from storyline.engines.spark_results import import_input, read_dup_groups, read_stories
+    from storyline.storage import Store
+
+    store = Store(db)
+    if input:
+        read, new = import_input(store, input)
+        err_console.print(f"imported {read} articles from {input} ({new} new)")
+    dups = read_dup_groups(results)
+    stories = read_stories(results)
+    ids = [d.id for d in dups]
+    stored = {a.id for a in store.get_articles(ids)}
+    missing = [i for i in ids if i not in stored]
+    if missing:
+        err_console.print(
+            f"[red]{len(missing)} of {len(ids)} result articles are not in the store (first: {missing[0]}):"
+            " ingest them first, or pass the batch input with --input[/red]"
+        )
+        raise typer.Exit(1)
+    store.save_dup_groups(dups)
+    store.save_stories(stories, replace_all=True)
+    console.print(json.dumps({"dup_assignments": len(dups), "stories": len(stories)}))

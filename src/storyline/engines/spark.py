@@ -1,0 +1,402 @@
+"""The Spark batch engine: dedup and story clustering of a whole corpus on a cluster.
+
+Two jobs over one input (JSONL or Parquet, any Hadoop-compatible URI), written as Parquet:
+
+* dedup: band keys from ``dedup.text_band_keys`` (mapPartitions), candidate pairs from a
+  self-join on (band, key), exact verification with ``dedup.DEFAULT_THRESHOLDS.is_copy``,
+  connected components (``spark_components``), and per group the parent and wire agency
+  from ``dedup.groups.choose_parent`` and ``dedup.syndication.group_agency``: the local
+  engine's rules, so the groups are the same.
+* stories: features from ``cluster.article_features`` (analysis in mapPartitions with
+  one ``Analyzer`` per partition unless the input carries analyses), document frequencies
+  and the score model over the whole corpus, candidate pairs from shared index keys
+  (``OnlineClusterer.index_keys``: rare terms and entities) inside time-window blocks,
+  scored with ``cluster.features.pair_features`` and the model, connected components of
+  the pairs that can matter, and the batch clusterer replayed per component
+  (``spark_stories.replay_component``).
+
+Session settings are defaults only: anything given by spark-submit (``--conf``,
+``--driver-memory``, ``--master``) or by ``--conf`` on ``storyline batch`` wins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+
+from storyline.engines.spark_components import DRIVER_MAX_EDGES, connected_components
+from storyline.engines.spark_input import FIELDS, article_of, features_of
+
+if TYPE_CHECKING:
+    from pyspark import RDD
+    from pyspark.sql import DataFrame, SparkSession
+
+DEFAULT_CONF = {
+    "spark.app.name": "storyline-batch",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.memory": "2g",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.shuffle.partitions": "16",
+    "spark.sql.adaptive.enabled": "true",
+    "spark.python.worker.reuse": "true",
+}
+
+# Band buckets with more members than this are boilerplate shared by unrelated texts
+# (an empty template, a standard disclaimer): all-pairs inside them would be quadratic.
+MAX_BAND_BUCKET = 1000
+
+
+def spark_session(master: str | None = None, conf: Mapping[str, str] | None = None) -> "SparkSession":
+    """A session with quiet, UI-less defaults; spark-submit's and ``conf``'s settings win."""
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark_conf = SparkConf()  # holds what spark-submit passed
+    for key, value in DEFAULT_CONF.items():
+        spark_conf.setIfMissing(key, value)
+    for key, value in (conf or {}).items():
+        spark_conf.set(key, value)
+    if master:
+        spark_conf.setMaster(master)
+    elif not spark_conf.contains("spark.master"):
+        spark_conf.setMaster("local[2]")
+    if spark_conf.get("spark.master").startswith("local"):
+        # One machine: stay on loopback rather than whatever address the hostname resolves to.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        spark_conf.setIfMissing("spark.driver.host", "127.0.0.1")
+        spark_conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1")
+    spark = SparkSession.builder.config(conf=spark_conf).getOrCreate()
+    spark.sparkContext.setLogLevel(spark_conf.get("spark.log.level", "WARN"))
+    return spark
+
+
+# ---------------------------------------------------------------- input
+
+
+def read_input(spark: "SparkSession", path: str) -> "DataFrame":
+    """The input rows with the batch fields (missing ones null); ``published`` as text."""
+    from pyspark.sql import functions as F
+
+    if path.rstrip("/").endswith(".parquet") or _is_parquet_dir(spark, path):
+        df = spark.read.parquet(path)
+    else:
+        schema = ", ".join(f"{name} string" for name in FIELDS)
+        df = spark.read.schema(schema).json(path)
+    columns = [F.col(c).cast("string") if c in df.columns else F.lit(None).cast("string") for c in FIELDS]
+    return df.select(*[c.alias(name) for c, name in zip(columns, FIELDS)])
+
+
+def _is_parquet_dir(spark: "SparkSession", path: str) -> bool:
+    jvm = spark.sparkContext._jvm  # the Hadoop FileSystem API: works for any URI Spark can read
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not fs.exists(hpath) or not fs.getFileStatus(hpath).isDirectory():
+        return False
+    return any(s.getPath().getName().endswith(".parquet") for s in fs.listStatus(hpath))
+
+
+def _articles(rows: Iterable[Any]) -> Iterator[tuple]:
+    for row in rows:
+        record = row.asDict()
+        article = article_of(record)
+        yield article, record.get("analysis")
+
+
+# ---------------------------------------------------------------- dedup
+
+
+def dedup_job(spark: "SparkSession", articles: "RDD", driver_max_edges: int = DRIVER_MAX_EDGES) -> "DataFrame":
+    """(id, group, parent, syndicated_from) for every article."""
+    bands = spark.createDataFrame(articles.mapPartitions(_band_rows), "id string, band int, key long")
+    texts = spark.createDataFrame(articles.map(lambda a: (a.id, a.text)), "id string, text string")
+    pairs = _band_pairs(bands)
+    verified = pairs.join(texts.toDF("a", "text_a"), "a").join(texts.toDF("b", "text_b"), "b")
+    edges = spark.createDataFrame(verified.rdd.mapPartitions(_verified_pairs), "a string, b string")
+    components = connected_components(edges, driver_max_edges)
+    members = articles.map(lambda a: (a.id, _member(a)))
+    component_of = components.rdd.map(lambda r: (r.id, r.component))
+    grouped = members.leftOuterJoin(component_of).map(lambda kv: (kv[1][1] or kv[0], kv[1][0])).groupByKey()
+    return spark.createDataFrame(
+        grouped.flatMap(lambda kv: _group_assignments(list(kv[1]))),
+        "id string, group string, parent string, syndicated_from string",
+    )
+
+
+def _band_rows(articles: Iterable[Any]) -> Iterator[tuple[str, int, int]]:
+    from storyline.dedup import text_band_keys
+
+    for a in articles:
+        for band, key in enumerate(text_band_keys(a.text)):
+            yield a.id, band, key
+
+
+def _band_pairs(bands: "DataFrame") -> "DataFrame":
+    """Distinct (a, b), a < b, sharing a band key, skipping boilerplate buckets."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    sized = bands.withColumn("n", F.count("*").over(Window.partitionBy("band", "key")))
+    kept = sized.where(F.col("n") > 1).where(F.col("n") <= MAX_BAND_BUCKET).drop("n")
+    left, right = kept.toDF("a", "band", "key"), kept.toDF("b", "band", "key")
+    return left.join(right, ["band", "key"]).where("a < b").select("a", "b").distinct()
+
+
+def _verified_pairs(rows: Iterable[Any]) -> Iterator[tuple[str, str]]:
+    from storyline.dedup import DEFAULT_THRESHOLDS
+    from storyline.dedup.minhash import Fingerprint
+
+    cache: dict[str, Fingerprint] = {}  # a partition's rows repeat ids; bounded below
+
+    def fingerprint(article_id: str, text: str) -> Fingerprint:
+        if article_id not in cache:
+            if len(cache) > 4096:
+                cache.clear()
+            cache[article_id] = Fingerprint.of(text)
+        return cache[article_id]
+
+    for r in rows:
+        if DEFAULT_THRESHOLDS.is_copy(fingerprint(r.a, r.text_a), fingerprint(r.b, r.text_b)):
+            yield r.a, r.b
+
+
+def _member(article: Any) -> tuple:
+    from storyline.dedup.syndication import wire_signal
+
+    signal = wire_signal(article)
+    return article.id, article.published, signal
+
+
+def _group_assignments(members: list[tuple]) -> list[tuple[str, str, str, str | None]]:
+    from storyline.dedup.groups import Member, choose_parent
+    from storyline.dedup.syndication import group_agency
+
+    parent = choose_parent(Member(i, published, bool(s and s.own)) for i, published, s in members)
+    agency = group_agency(s for _, _, s in members)
+    return [(i, parent.id, parent.id, agency) for i, _, _ in members]
+
+
+# ---------------------------------------------------------------- stories
+
+
+@dataclass
+class StoryOptions:
+    window_days: float = 30.0  # OnlineClusterer's window
+    max_posting: int = 2000  # (key, window) blocks larger than this give no pairs, like long posting lists
+    edge_factor: float = 0.25  # pairs scoring >= edge_factor * min(join, merge, adopt threshold) link components
+    driver_max_edges: int = DRIVER_MAX_EDGES
+
+
+@dataclass
+class StoryStats:
+    model: str = ""
+    pairs: int = 0
+    edges: int = 0
+    components: int = 0
+    largest_component: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def features_rdd(articles_with_analysis: "RDD") -> "RDD":
+    """ArticleFeatures per article; spaCy runs only for rows without a carried analysis."""
+    return articles_with_analysis.mapPartitions(features_of)
+
+
+def story_job(
+    spark: "SparkSession", features: "RDD", options: StoryOptions = StoryOptions()
+) -> tuple["DataFrame", "DataFrame", StoryStats]:
+    """(id, story) per article and (story, headline, size, sources, first_seen, last_seen) per story."""
+    from pyspark.sql import functions as F
+
+    from storyline.cluster.features import DocFreq
+    from storyline.cluster.batch import model_for
+    from storyline.engines.spark_stories import median_of_histogram, term_histogram
+
+    sc = spark.sparkContext
+    total = features.count()
+    df = features.flatMap(lambda f: [(k, 1) for k in f.keys]).reduceByKey(lambda x, y: x + y).collectAsMap()
+    idf = DocFreq(total, Counter(df))
+    histogram = features.mapPartitions(term_histogram).reduceByKey(lambda x, y: x + y).collect()
+    undated = features.filter(lambda f: f.published is None).count()
+    model = model_for(median_of_histogram(histogram), undated / total if total else 0.0)
+    shared = sc.broadcast((model, idf, options))
+    stats = StoryStats(model=model.name)
+
+    blobs = spark.createDataFrame(
+        features.map(lambda f: (f.id, f.published, pickle.dumps(f))), "id string, published double, blob binary"
+    ).localCheckpoint()
+    keys = spark.createDataFrame(
+        features.mapPartitions(lambda fs: _index_rows(fs, shared.value)),
+        "id string, key string, bucket long, published double",
+    )
+    pairs = _window_pairs(keys, options).localCheckpoint()
+    stats.pairs = pairs.count()
+    scored = pairs.join(blobs.select(F.col("id").alias("a"), F.col("blob").alias("fa")), "a").join(
+        blobs.select(F.col("id").alias("b"), F.col("blob").alias("fb")), "b"
+    )
+    edges = spark.createDataFrame(
+        scored.rdd.mapPartitions(lambda rows: _linked_pairs(rows, shared.value)), "a string, b string"
+    ).localCheckpoint()
+    stats.edges = edges.count()
+    components = connected_components(edges, options.driver_max_edges)
+
+    ranked = features.sortBy(_publication_key).zipWithIndex().map(lambda fr: (fr[0].id, (fr[1], fr[0])))
+    component_of = components.rdd.map(lambda r: (r.id, r.component))
+    grouped = ranked.leftOuterJoin(component_of).map(lambda kv: (kv[1][1] or kv[0], kv[1][0])).groupByKey()
+    sizes = grouped.map(lambda kv: len(kv[1])).cache()
+    stats.components = sizes.filter(lambda n: n > 1).count()
+    stats.largest_component = sizes.max() if total else 0
+    results = grouped.flatMap(lambda kv: _replay(list(kv[1]), total, shared.value)).cache()
+    assignments = spark.createDataFrame(
+        results.filter(lambda r: r[0] == "a").map(lambda r: r[1]), "id string, story string"
+    )
+    stories = spark.createDataFrame(
+        results.filter(lambda r: r[0] == "s").map(lambda r: r[1]),
+        "story string, headline string, size int, sources array<string>, first_seen timestamp, last_seen timestamp",
+    )
+    return assignments, stories, stats
+
+
+def _publication_key(f: Any) -> tuple:
+    from storyline.engines.spark_stories import publication_key
+
+    return publication_key(f)
+
+
+def _index_rows(features: Iterable[Any], shared: tuple) -> Iterator[tuple[str, str, int | None, float | None]]:
+    from storyline.cluster.features import profile
+    from storyline.cluster.online import OnlineClusterer
+
+    model, idf, options = shared
+    indexer = OnlineClusterer(model, idf, window_days=options.window_days)
+    for f in features:
+        bucket = int(f.published // indexer.window) if f.published is not None else None
+        for key in indexer.index_keys(profile(f, idf)):
+            yield f.id, key, bucket, f.published
+
+
+def _window_pairs(keys: "DataFrame", options: StoryOptions) -> "DataFrame":
+    """Distinct (a, b), a < b, sharing an index key and at most the window apart (undated: any time)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    window = options.window_days * 86_400.0
+    sized = keys.withColumn("n", F.count("*").over(Window.partitionBy("key", "bucket")))
+    kept = sized.where(F.col("n") <= options.max_posting).drop("n").localCheckpoint()
+    dated, undated = kept.where("bucket IS NOT NULL"), kept.where("bucket IS NULL")
+    left = dated.select(F.col("id").alias("a"), "key", "bucket", F.col("published").alias("ta"))
+    right = dated.select(
+        F.col("id").alias("b"), "key", F.explode(F.array(F.col("bucket") - 1, F.col("bucket"), F.col("bucket") + 1))
+        .alias("bucket"), F.col("published").alias("tb"),
+    )
+    near = left.join(right, ["key", "bucket"]).where(F.abs(F.col("ta") - F.col("tb")) <= window)
+    undated_pairs = undated.select(F.col("id").alias("a"), "key").join(kept.select(F.col("id").alias("b"), "key"), "key")
+    both = near.select("a", "b").union(undated_pairs.select("a", "b")).where("a != b")
+    ordered = both.select(F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b"))
+    return ordered.distinct()
+
+
+def _linked_pairs(rows: Iterable[Any], shared: tuple) -> Iterator[tuple[str, str]]:
+    from storyline.cluster.features import pair_features, profile
+
+    model, idf, options = shared
+    bars = [model.join_threshold, model.merge_threshold, model.adopt_threshold]
+    threshold = options.edge_factor * min(b for b in bars if b is not None)
+    for r in rows:
+        fa, fb = pickle.loads(r.fa), pickle.loads(r.fb)
+        if model.probability(pair_features(profile(fa, idf), profile(fb, idf))) >= threshold:
+            yield r.a, r.b
+
+
+def _replay(members: list[tuple[int, Any]], total: int, shared: tuple) -> Iterator[tuple[str, tuple]]:
+    from storyline.engines.spark_stories import replay_component
+
+    model, idf, _ = shared
+    assignments, stories = replay_component(members, total, model, idf)
+    for a in assignments:
+        yield "a", (a.id, a.story)
+    for s in stories:
+        yield "s", (s.id, s.headline, s.size, s.sources, s.first_seen, s.last_seen)
+
+
+# ---------------------------------------------------------------- the batch run
+
+
+@dataclass
+class BatchReport:
+    engine: str
+    input: str
+    articles: int = 0
+    dup_groups: int = 0  # groups with more than one member
+    stories: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "input": self.input,
+            "articles": self.articles,
+            "dup_groups": self.dup_groups,
+            "stories": self.stories,
+            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
+            "details": self.details,
+            "tables": {"dup_groups": "dup_groups", "story_articles": "story_articles", "stories": "stories"},
+        }
+
+
+def run_spark_batch(
+    spark: "SparkSession", input_path: str, out: str, options: StoryOptions = StoryOptions()
+) -> BatchReport:
+    """Both jobs over ``input_path``; Parquet tables and ``manifest.json`` under ``out``."""
+    from pyspark import StorageLevel
+
+    report = BatchReport("spark", input_path, details={"master": spark.sparkContext.master})
+    started = time.perf_counter()
+    # One row per article id, like the local engine (ids are content hashes: repeats are the same article).
+    rows = read_input(spark, input_path).rdd.mapPartitions(_articles)
+    pairs = rows.map(lambda p: (p[0].id, p)).reduceByKey(lambda x, _: x).values()
+    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+    articles = pairs.keys()
+    report.articles = pairs.count()
+    report.seconds["read"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    dups = dedup_job(spark, articles, options.driver_max_edges).localCheckpoint()
+    dups.write.mode("overwrite").parquet(f"{out}/dup_groups")
+    report.dup_groups = dups.where("id != parent").select("group").distinct().count()
+    report.seconds["dedup"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    features = features_rdd(pairs).persist(StorageLevel.MEMORY_AND_DISK)
+    assignments, stories, stats = story_job(spark, features, options)
+    assignments.write.mode("overwrite").parquet(f"{out}/story_articles")
+    stories.write.mode("overwrite").parquet(f"{out}/stories")
+    report.stories = stories.count()
+    report.seconds["stories"] = time.perf_counter() - started
+    report.details.update(
+        model=stats.model, story_pairs=stats.pairs, story_edges=stats.edges,
+        story_components=stats.components, largest_component=stats.largest_component,
+    )
+    features.unpersist()
+    pairs.unpersist()
+    write_manifest(spark, out, report.manifest())
+    return report
+
+
+def write_manifest(spark: "SparkSession", out: str, manifest: dict[str, Any]) -> None:
+    """``manifest.json`` beside the tables: a plain file for local paths, through Spark for other URIs."""
+    text = json.dumps(manifest, indent=2)
+    if "://" not in out or out.startswith("file:"):
+        from pathlib import Path
+
+        Path(out.removeprefix("file://")).joinpath("manifest.json").write_text(text + "\n", encoding="utf-8")
+    else:
+        spark.createDataFrame([(text,)], "value string").coalesce(1).write.mode("overwrite").text(f"{out}/manifest.json")

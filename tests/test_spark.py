@@ -1,0 +1,260 @@
+"""The Spark batch engine against the local engine on the same input (real local[2] Spark)."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import statistics
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from storyline.engines.spark_input import record_of
+from storyline.engines.spark_results import read_dup_groups, read_stories, read_story_assignments, run_local_batch
+from storyline.engines.spark_stories import _multiples_between, median_of_histogram
+from storyline.eval.cluster import bcubed
+from storyline.model import Article, Provenance, Source
+
+from conftest import EXAMPLES
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="session")
+def spark():
+    pytest.importorskip("pyspark", reason="pyspark is not installed: pip install 'storyline[spark]'")
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed: Spark needs a JDK (apt-get install openjdk-17-jre-headless)")
+    from storyline.engines.spark import spark_session
+
+    session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"})
+    yield session
+    session.stop()
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def write_jsonl(path, articles, analyses=None):
+    with open(path, "w", encoding="utf-8") as f:
+        for i, a in enumerate(articles):
+            f.write(json.dumps(record_of(a, analyses[i] if analyses else None)) + "\n")
+    return str(path)
+
+
+STORIES = [
+    dict(event="ferry collision", place="Quillhaven", person="Marta Oyelaran", org="Tidewater Lines", n=41,
+         words="hull pier captain passengers harbour tugboat inspectors"),
+    dict(event="library fire", place="Brackenford", person="Tomas Eskildsen", org="Civic Archive Trust", n=3,
+         words="manuscripts blaze firefighters shelves smoke restoration archivists"),
+    dict(event="bridge closure", place="Olvermouth", person="Priya Nandakumar", org="Roads Authority", n=12,
+         words="cracks girders traffic engineers detour commuters steel"),
+    dict(event="mill strike", place="Dunmere", person="Grace Achterberg", org="Weavers Union", n=600,
+         words="wages looms pickets shifts management ballot overtime"),
+    dict(event="museum theft", place="Sallowby", person="Henrik Valcourt", org="Sallowby Gallery", n=7,
+         words="paintings alarm thieves canvases curator insurers vault"),
+    dict(event="flood warning", place="Ashcombe", person="Lena Okonkwo", org="River Board", n=250,
+         words="levees rainfall sandbags evacuation pumps meadows reservoir"),
+]
+TEMPLATES = [
+    "Officials in {place} said the {event} left {n} people needing help on {day}.",
+    "{person} of the {org} said the {event} was being investigated and that {w0} and {w1} were examined.",
+    "Residents of {place} described {w2} and {w3} in the hours after the {event}.",
+    "The {org} said it had sent {w4} to {place} and would report within a week.",
+    "\"We have never seen anything like this {event},\" {person} told reporters in {place}.",
+    "Local councillors asked the {org} to explain why the {w5} had not been checked before the {event}.",
+    "By evening, {w6} and {w0} were still being assessed across {place}, {person} said.",
+    "The {event} is the second such incident in {place} in two years, according to the {org}.",
+]
+LEXICON = dict(
+    adj="quiet narrow busy early eastern ordinary brief late crowded familiar steady modest".split(),
+    noun="market square council lane school station bakery committee workshop garden hall clinic".split(),
+    verb="opened visited reviewed described praised watched delayed supported noted measured".split(),
+)
+OUTLETS = ["Harbour Gazette", "Evening Star", "Northern Ledger", "Island Voice", "Coastline Daily", "Portvale Post"]
+
+
+def _report(story, rng, day):
+    """Three of the story's facts among four sentences of the outlet's own: reports differ, copies do not."""
+    words = story["words"].split()
+    fill = dict(story, day=day.strftime("%A"), **{f"w{i}": w for i, w in enumerate(words)})
+    facts = [t.format(**fill) for t in rng.sample(TEMPLATES, 3)]
+    own = [_filler(rng, story["place"]) for _ in range(4)]
+    return "\n\n".join(facts[:1] + own[:2] + facts[1:] + own[2:])
+
+
+def _filler(rng, place):
+    pick = lambda kind: rng.choice(LEXICON[kind])  # noqa: E731
+    return (f"The {pick('adj')} {pick('noun')} {pick('verb')} the {pick('adj')} {pick('noun')} near {place}, "
+            f"and a {pick('noun')} {pick('verb')} the {pick('noun')} on the {pick('adj')} {pick('noun')}.")
+
+
+def synthetic_articles(seed: int = 7) -> list[Article]:
+    """Six fictional stories, four independent reports each, and copies: re-headlined, trimmed, wire-credited."""
+    rng = random.Random(seed)
+    start = datetime(2031, 3, 1, 8, tzinfo=timezone.utc)
+    articles = []
+    for s, story in enumerate(STORIES):
+        day = start + timedelta(days=11 * s)
+        for r in range(4):
+            when = day + timedelta(hours=5 * r + rng.randint(0, 3))
+            text = _report(story, rng, when)
+            if r == 0:
+                text = f"{story['place'].upper()} (AP) — " + text
+            outlet = OUTLETS[(s + r) % len(OUTLETS)]
+            title = f"{story['event'].title()} in {story['place']}: {rng.choice(['latest', 'what we know', 'update'])}"
+            articles.append(_article(text, title, outlet, when, f"https://{outlet.replace(' ', '').lower()}.example/{s}-{r}"))
+            if r in (0, 1):  # copies of the first two reports
+                copy_when = when + timedelta(hours=2)
+                other = OUTLETS[(s + r + 3) % len(OUTLETS)]
+                trimmed = text.rsplit("\n\n", 1)[0] if r else text + "\n\nThe Associated Press contributed to this report."
+                articles.append(_article(trimmed, f"{story['place']} {story['event']}", other, copy_when,
+                                         f"https://{other.replace(' ', '').lower()}.example/copy-{s}-{r}"))
+    return articles
+
+
+def _article(text, title, outlet, when, url):
+    return Article(text=text, title=title, source=Source(outlet), published=when, url=url,
+                   provenance=Provenance("synthetic"))
+
+
+# ---------------------------------------------------------------- runs (one per engine and corpus)
+
+
+@pytest.fixture(scope="module")
+def example_runs(spark, tmp_path_factory):
+    """The example corpus, analysed by each engine itself (Spark: spaCy in mapPartitions)."""
+    from storyline.engines.spark import run_spark_batch
+    from storyline.ingest import read_paths
+
+    tmp = tmp_path_factory.mktemp("example")
+    articles = [a for a in read_paths([str(EXAMPLES)]) if isinstance(a, Article)]
+    path = write_jsonl(tmp / "example.jsonl", articles)
+    return run_local_batch(path, str(tmp / "local")), run_spark_batch(spark, path, str(tmp / "spark")), tmp
+
+
+@pytest.fixture(scope="module")
+def synthetic_runs(spark, tmp_path_factory):
+    """The synthetic corpus with analyses carried in the input, as the benchmark does."""
+    from storyline.analyze import Analyzer
+    from storyline.engines.spark import StoryOptions, run_spark_batch
+
+    tmp = tmp_path_factory.mktemp("synthetic")
+    articles = synthetic_articles()
+    path = write_jsonl(tmp / "synthetic.jsonl", articles, list(Analyzer().pipe(articles)))
+    local = run_local_batch(path, str(tmp / "local"))
+    # driver_max_edges=0: components by label propagation in DataFrames, not on the driver
+    remote = run_spark_batch(spark, path, str(tmp / "spark"), StoryOptions(driver_max_edges=0))
+    return local, remote, tmp
+
+
+def _same_dups(tmp):
+    local = {d.id: d for d in read_dup_groups(str(tmp / "local"))}
+    remote = {d.id: d for d in read_dup_groups(str(tmp / "spark"))}
+    assert local.keys() == remote.keys()
+    assert {i: d for i, d in remote.items() if d != local[i]} == {}
+    return local
+
+
+def _agreement(tmp):
+    local, remote = read_story_assignments(str(tmp / "local")), read_story_assignments(str(tmp / "spark"))
+    assert local.keys() == remote.keys()
+    return bcubed(local, remote)
+
+
+def test_example_corpus_dup_groups_equal_local(example_runs):
+    local_report, spark_report, tmp = example_runs
+    dups = _same_dups(tmp)
+    assert spark_report.articles == local_report.articles == len(dups)
+    assert spark_report.dup_groups == local_report.dup_groups >= 1
+
+
+def test_example_corpus_stories_agree_with_local(example_runs):
+    local_report, spark_report, tmp = example_runs
+    scores = _agreement(tmp)
+    assert scores.precision >= 0.98 and scores.recall >= 0.98
+    assert spark_report.stories == local_report.stories
+
+
+def test_synthetic_dup_groups_equal_local(synthetic_runs):
+    _, spark_report, tmp = synthetic_runs
+    dups = _same_dups(tmp)
+    copies = [d for d in dups.values() if d.id != d.parent]
+    assert len(copies) >= 10  # the fixture has 12 copies; the comparison is not vacuous
+    assert spark_report.dup_groups >= 10
+    assert any(d.syndicated_from == "AP" for d in copies)
+
+
+def test_synthetic_stories_agree_with_local(synthetic_runs):
+    local_report, spark_report, tmp = synthetic_runs
+    scores = _agreement(tmp)
+    assert scores.precision >= 0.98 and scores.recall >= 0.98
+    assert 1 < spark_report.stories < spark_report.articles
+    assert {s.headline for s in read_stories(str(tmp / "spark"))} == {s.headline for s in read_stories(str(tmp / "local"))}
+
+
+def test_spark_reads_parquet_input_like_jsonl(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from storyline.engines.spark import _articles, read_input
+
+    records = [record_of(a) for a in synthetic_articles(seed=3)[:8]]
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "in.parquet")
+    write_jsonl(tmp_path / "in.jsonl", synthetic_articles(seed=3)[:8])
+    from_parquet = {a.id: a for a, _ in read_input(spark, str(tmp_path / "in.parquet")).rdd.mapPartitions(_articles).collect()}
+    from_json = {a.id: a for a, _ in read_input(spark, str(tmp_path / "in.jsonl")).rdd.mapPartitions(_articles).collect()}
+    assert from_parquet.keys() == from_json.keys() == {r["id"] for r in records}
+    assert all(from_parquet[i].published == from_json[i].published for i in from_json)
+
+
+def test_components_by_propagation_equal_driver_union_find(spark):
+    from storyline.engines.spark_components import connected_components
+
+    rng = random.Random(5)
+    ids = [f"n{i:03d}" for i in range(120)]
+    edges = [(rng.choice(ids), rng.choice(ids)) for _ in range(90)] + [("x1", "x2"), ("x3", "x2")]
+    df = spark.createDataFrame(edges, "a string, b string")
+    on_driver = {r.id: r.component for r in connected_components(df).collect()}
+    propagated = {r.id: r.component for r in connected_components(df, driver_max_edges=0).collect()}
+    assert on_driver == propagated
+    assert on_driver["x3"] == on_driver["x2"] == "x1"
+    members: dict[str, list[str]] = {}
+    for i, c in on_driver.items():
+        members.setdefault(c, []).append(i)
+    assert all(c == min(m) for c, m in members.items())  # labelled by the smallest id
+
+
+def test_import_results_loads_groups_and_stories(synthetic_runs, tmp_path):
+    from typer.testing import CliRunner
+
+    import storyline.cli.batch_cmd  # noqa: F401  (registers the commands)
+    from storyline.cli.app import app
+    from storyline.storage import Store
+
+    _, _, tmp = synthetic_runs
+    db = str(tmp_path / "s.db")
+    refused = CliRunner().invoke(app, ["import-results", str(tmp / "spark"), "--db", db])
+    assert refused.exit_code == 1 and "not in the store" in refused.output
+    done = CliRunner().invoke(app, ["import-results", str(tmp / "spark"), "--db", db, "--input", str(tmp / "synthetic.jsonl")])
+    assert done.exit_code == 0, done.output
+    store = Store(db)
+    assert store.get_dup_groups() == {d.id: d for d in read_dup_groups(str(tmp / "spark"))}
+    stored = {a.id: a.story for a in store.get_story_assignments()}
+    assert stored == read_story_assignments(str(tmp / "spark"))
+
+
+def test_median_of_histogram_equals_statistics_median():
+    rng = random.Random(1)
+    for n in (1, 2, 7, 50):
+        values = [rng.randint(0, 40) for _ in range(n)]
+        histogram = {v: values.count(v) for v in set(values)}
+        assert median_of_histogram(histogram.items()) == statistics.median(values)
+
+
+def test_merge_passes_counted_at_global_positions():
+    assert _multiples_between(1, 101, 100) == 1  # after the 100th article of the corpus
+    assert _multiples_between(101, 200, 100) == 0
+    assert _multiples_between(99, 401, 100) == 4
+    assert _multiples_between(5, 9, 0) == 0
