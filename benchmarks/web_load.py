@@ -19,7 +19,7 @@ How the store is made (``--db``, kept and reused when it already holds the artic
 * Briefs: real ``LocalEngine.brief`` for every story the benchmark visits,
   built once before the timed runs (pages then serve the cached brief, as in use).
 
-Then ``storyline serve`` (uvicorn, one process) runs on a free loopback port and
+Then ``storyline serve --workers N`` (uvicorn, default 2 processes: one per core) runs on a free loopback port and
 wrk drives it with 2 threads and 4 connections for ``--seconds`` per endpoint;
 story pages cycle through ``--stories`` stories (a seeded sample). Latency
 percentiles come from wrk's own histogram (a Lua ``done`` hook).
@@ -175,10 +175,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE, "serve", "--db", str(db), "--port", str(port), "--no-auth"],
+        [sys.executable, "-c", SERVE, "serve", "--db", str(db), "--port", str(port), "--no-auth", "--workers", str(workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -213,6 +213,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, help="a quick run: this many articles instead of --articles")
     ap.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
     ap.add_argument("--stories", type=int, default=40, help="story pages visited (a seeded sample)")
+    ap.add_argument("--workers", type=int, default=2, help="server processes (storyline serve --workers)")
     ap.add_argument("--db", type=Path, help="the store to build or reuse (default: a file under benchmarks/out)")
     args = ap.parse_args()
     n = args.limit or args.articles
@@ -225,7 +226,7 @@ def main() -> None:
     brief_times = warm_briefs(store, [s.id for s in sample])
     sizes = sorted(s.size for s in sample)
 
-    proc, base = start_server(db)
+    proc, base = start_server(db, args.workers)
     try:
         rows = []
         for name, paths in (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import json
 import subprocess
 import sys
 import time
@@ -38,12 +39,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(db: Path) -> Iterator[str]:
+def serve(db: Path, *options: str) -> Iterator[str]:
     """``storyline serve`` on a free loopback port; yields its base URL, stops it afterwards."""
     port = free_port()
     env = {**os.environ, "STORYLINE_TOKEN": TOKEN}
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-c", SERVE, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port), *options],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
@@ -201,3 +202,18 @@ def test_search_by_words_entity_and_outlet(site):
     page.locator("li.story a[href^='/sources/']").first.click()
     assert page.inner_text("h1") == "The Northern Naturalist"
     assert "sole coverage" in page.inner_text("main")
+
+
+def test_several_worker_processes_serve_and_keep_the_token(tmp_path):
+    import urllib.error
+
+    with serve(tmp_path / "workers.db", "--workers", "2") as base:
+        with urllib.request.urlopen(base + "/api/stories") as r:
+            assert json.load(r)["total"] == 0
+        request = urllib.request.Request(base + "/api/articles", data=b'{"title": "T", "text": "Body."}', headers={"Content-Type": "application/json"}, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 401
+        request.add_header("Authorization", f"Bearer {TOKEN}")
+        with urllib.request.urlopen(request) as r:
+            assert r.status in (200, 201)
