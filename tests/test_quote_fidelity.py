@@ -128,3 +128,15 @@ def test_side_by_side_marks_the_changed_word_and_the_cue():
     assert ("plan", "changed") in left and ("scheme", "changed") in right
     assert ("she said", "cue") in right
 
+
+
+def test_two_quotes_around_a_finished_sentence_are_not_one_variant():
+    first, second = "The ferry came in far too fast,", "We are lucky nobody was hurt."
+    text = f"\u201c{first}\u201d said Ms. Holt, who watched from the tower. \u201c{second}\u201d"
+    a, b = text.index(first), text.index(second)
+
+    def quotes() -> list[Quote]:
+        return [Quote(first, a, a + len(first), speaker="Edda Holt"), Quote(second, b, b + len(second), speaker="Edda Holt")]
+
+    groups = group_quotes([QuoteSource("x", text, quotes()), QuoteSource("y", text, quotes())])
+    assert sorted(v.text for g in groups for v in g.variants if v.article == "x") == sorted([first, second])

@@ -206,11 +206,15 @@ def _unit(sources: Sequence[QuoteSource], s: int, members: tuple[int, ...]) -> _
     return _Unit(s, members, tokens, tokens.plain(), sizes)
 
 
+# A full stop, ! or ? before a space or a quotation mark, not after a title such as "Mr.".
+_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\bProf)[.!?](?=[\s\"“”'‘’]|$)")
+
+
 def _may_join(text: str, a: Quote, b: Quote) -> bool:
     """Whether quote ``b`` may continue ``a`` around a cue: close by, same paragraph, same speaker,
-    and ``b`` carries on ``a``'s sentence (it starts lower-case), not a new one."""
+    and no sentence ends between them ("...," she said, "..." but not "...," he said. "...")."""
     gap = text[a.end : b.start]
-    if len(gap) > MAX_SPLIT_GAP or "\n" in gap or not b.text[:1].islower():
+    if len(gap) > MAX_SPLIT_GAP or "\n" in gap or _SENTENCE_END.search(gap):
         return False
     return a.speaker is None or b.speaker is None or a.speaker == b.speaker
 
