@@ -101,3 +101,16 @@ def test_period_granularities():
     assert period("201") == Period("decade", date(2010, 1, 1), date(2019, 12, 31))
     assert period("2026-02-30") is None
     assert period("P3D") is None and period("PRESENT_REF") is None
+
+
+def test_a_dateline_is_no_event():
+    from storyline.dedup.syndication import dateline_end
+
+    wire = article("Wire", "ORLA, May 13 (TWS) — The Orla bridge was closed on Tuesday after inspectors found cracks.", FIRST)
+    (analysis,) = Analyzer().pipe([wire])
+    assert any(t.text == "May 13" for t in analysis.timexes)
+    events = build_timeline([TimelineSource(wire.id, wire.text, analysis, wire.published)])
+    assert [e.date for e in events] == ["2026-05-12"]
+    assert dateline_end("PORTVALE, March 15 (GWS) — A ferry struck the pier.") == len("PORTVALE, March 15 (GWS) —")
+    assert dateline_end("LONDON (Reuters) - Shares fell.") == len("LONDON (Reuters) -")
+    assert dateline_end("The alliance (NATO) — divided — met.") is None

@@ -22,6 +22,7 @@ from typing import Sequence
 from storyline.analyze.timex import FUTURE, normalise
 from storyline.analyze.timex_values import GRANULARITY_ORDER, period
 from storyline.compare.align import REPORTING_LEMMAS
+from storyline.dedup.syndication import dateline_end
 from storyline.model import Analysis, SpanRef, TimelineEvent, Timex
 
 MAX_EVENT_WORDS = 24
@@ -108,7 +109,10 @@ def _lemmas(analysis: Analysis, start: int, end: int, timex: Timex) -> set[str]:
 
 def _events(source: TimelineSource, anchor: date | None) -> list[_Event]:
     events = []
+    dateline = dateline_end(source.text) or 0
     for timex in source.analysis.timexes:
+        if timex.start < dateline:  # the dateline's date is when the report was filed, not an event
+            continue
         start, end = _clause(source.text, _sentence_of(source.analysis, timex), timex)
         tense = FUTURE if _FUTURE_MARKER.search(source.text, start, timex.start) else None
         placed = _calendar_value(timex, anchor if source.published is None else None, tense)

@@ -81,11 +81,18 @@ _BY_LINE = re.compile(rf"^\s*(?:By|BY)\s+{_THE}({_NAMES})\s*(?:$|\n|[,|])")
 # In a byline field: "Ann Lee, Associated Press", "By Reuters", "Reuters staff", "AP" (not "Michael Bloomberg").
 _BYLINE_NAME = re.compile(rf"(?:^|[,;|/(]|\b(?:By|BY|by|for|and)\s)\s*{_THE}({_NAMES})(?![\w-])")
 
-# A dateline opening the text with an agency not in AGENCIES: "PORTVALE, March 15 (GWS) —".
+# A dateline opening the text: "PORTVALE, March 15 (GWS) —", "LONDON (XYZ) -", "OSLO, May 2 —".
 # Only at the very start, so "(NATO) —" in running text is no credit.
 _OPENING_DATELINE = re.compile(
-    rf"^\s*[A-Z][A-Z.'\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'\- ]{{1,40}})?(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*\(([A-Z]{{2,6}})\)\s*{_DASH}"
+    rf"^\s*[A-Z][A-Z.'\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'\- ]{{1,40}}?)?(?P<date>,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?"
+    rf"\s*(?:\((?P<agency>[A-Z][A-Za-z]{{1,15}})\))?\s*{_DASH}"
 )
+
+
+def dateline_end(text: str) -> int | None:
+    """Where an opening dateline ("CITY, Month D (AGENCY) —") ends; None when the text has none."""
+    m = _OPENING_DATELINE.match(text[:_TOP_CHARS])
+    return m.end() if m and (m.group("date") or m.group("agency")) else None
 
 # Every credit names an agency or says "Reporting by": one scan rules most articles out.
 _ANY_CREDIT = re.compile(rf"{_NAMES}|Reporting by")
@@ -163,9 +170,9 @@ def _unlisted_agency(article: Article, top: str) -> WireSignal | None:
     """An agency known only from an opening dateline; the source is its own copy when its
     name's initials spell the abbreviation (Global Wire Service, GWS)."""
     m = _OPENING_DATELINE.match(top)
-    if not m:
+    if not m or not m.group("agency") or not m.group("agency").isupper():
         return None
-    abbreviation = m.group(1)
+    abbreviation = m.group("agency")
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", article.source.name)).upper()
     return WireSignal(abbreviation, "dateline", own=initials == abbreviation)
 
