@@ -283,6 +283,18 @@ def test_writes_without_auth_and_with_no_token_configured(tmp_path, monkeypatch)
     assert counts(locked)["articles"] == 0
 
 
+def test_a_server_error_still_carries_the_security_headers(tmp_path):
+    app = create_app(str(tmp_path / "boom.db"), TOKEN)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/boom", boom)
+    r = TestClient(app, raise_server_exceptions=False).get("/api/boom")
+    assert r.status_code == 500 and r.json() == {"detail": "internal server error"}
+    assert r.headers["content-security-policy"] == CSP
+
+
 # ------------------------------------------------------------------ pages
 
 

@@ -89,15 +89,25 @@ class GuardMiddleware:
             if not state["started"]:
                 state["started"] = True
                 await _too_large(send, limit, is_multipart)
+        except Exception:
+            # Answer here, with the headers, before the server's error handler answers without them.
+            if not state["started"]:
+                state["started"] = True
+                await _json_response(send, 500, {"detail": "internal server error"})
+            raise
 
 
 async def _too_large(send: Any, limit: int, is_multipart: bool) -> None:
     what = "file uploads (multipart)" if is_multipart else "JSON and form bodies"
-    body = json.dumps({"detail": f"request body too large: the limit for {what} is {limit // MB} MB"}).encode()
+    await _json_response(send, 413, {"detail": f"request body too large: the limit for {what} is {limit // MB} MB"})
+
+
+async def _json_response(send: Any, status: int, payload: dict) -> None:
+    body = json.dumps(payload).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
