@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, fail
 
 
 class Engine(str, enum.Enum):
@@ -77,11 +77,10 @@ def import_results_command(
     stored = {a.id for a in store.get_articles(ids)}
     missing = [i for i in ids if i not in stored]
     if missing:
-        err_console.print(
-            f"[red]{len(missing)} of {len(ids)} result articles are not in the store (first: {missing[0]}):"
-            " ingest them first, or pass the batch input with --input[/red]"
+        fail(
+            f"{len(missing)} of {len(ids)} result articles are not in the store (first: {missing[0]}):"
+            " ingest them first, or pass the batch input with --input"
         )
-        raise typer.Exit(1)
     store.save_dup_groups(dups)
     store.save_stories(stories, replace_all=True)
     console.print(json.dumps({"dup_assignments": len(dups), "stories": len(stories)}))
