@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
 from pathlib import Path
 
+from storyline.eval import shared_data_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED_DATA = shared_data_dir()
 
 
 def dataset(name: str) -> Path:

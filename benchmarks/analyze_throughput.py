@@ -24,16 +24,15 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Iterator
 
 from spacy.language import Language
 
 from storyline.analyze import AnalysisInput, Analyzer
 from storyline.analyze.nlp import load_nlp, model_version
+from storyline.eval import shared_data_dir
 
-REPO = Path(__file__).resolve().parent.parent
-DOCS = Path(os.environ.get("STORYLINE_SHARED_DATA", REPO.parent / "shared" / "data")) / "ecbplus" / "ecbplus_docs.jsonl"
+DOCS = shared_data_dir() / "ecbplus" / "ecbplus_docs.jsonl"
 
 # name -> components run, in pipeline order
 CONFIGS = {

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import pickle
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from storyline.eval import shared_data_dir
 from storyline.model import Analysis, Article, Provenance, Source
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "benchmarks" / "out"
-
-
-def shared_data() -> Path:
-    return Path(os.environ.get("STORYLINE_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
 @dataclass
@@ -42,7 +38,7 @@ def _require(path: Path) -> Path:
 
 def load_ecbplus() -> Dataset:
     """ECB+ documents; ``group`` is the Cybulska split of the document's topic."""
-    base = shared_data() / "ecbplus"
+    base = shared_data_dir() / "ecbplus"
     split_of: dict[int, str] = {}
     for split in ("Train", "Dev", "Test"):
         for line in _require(base / "cybulska_setup" / f"ECB_{split}_corpus.txt").open():
@@ -63,7 +59,7 @@ def load_ecbplus() -> Dataset:
 
 def load_uci() -> Dataset:
     """UCI headlines in file order; the text of an article is its headline."""
-    path = _require(shared_data() / "uci_news_aggregator_subset" / "uci-news-aggregator_first6366rows.csv")
+    path = _require(shared_data_dir() / "uci_news_aggregator_subset" / "uci-news-aggregator_first6366rows.csv")
     articles, gold = [], {}
     with path.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
@@ -82,7 +78,7 @@ def load_uci() -> Dataset:
 
 def load_googlenews() -> Dataset:
     """News-T in stream order; the cleaned token string is both title and text."""
-    path = _require(shared_data() / "googlenews_mstream" / "News-T.jsonl")
+    path = _require(shared_data_dir() / "googlenews_mstream" / "News-T.jsonl")
     articles, gold = [], {}
     for i, line in enumerate(path.open()):
         d = json.loads(line)
@@ -97,7 +93,7 @@ def load_googlenews() -> Dataset:
 
 def load_gedikli() -> tuple[Dataset, dict[tuple[str, str], int]]:
     """The 100 articles and the labels of all their pairs (url pairs -> 0/1)."""
-    base = shared_data() / "gedikli-story-chains"
+    base = shared_data_dir() / "gedikli-story-chains"
     csv.field_size_limit(10**8)
     articles = []
     path = _require(base / "gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv")

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pickle
 import random
 import re
@@ -34,6 +33,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.eval import shared_data_dir
 from storyline.analyze import Analyzer
 from storyline.compare import compare_story
 from storyline.compare.values import date_interval
@@ -53,16 +53,12 @@ OTHER_PLACES = ["Denver", "Ohio", "Kenya", "Lisbon", "Manitoba", "Bavaria", "Tas
 REPORTING = [(r"\bsaid\b", "stated"), (r"\bsays\b", "states"), (r"\btold\b", "informed")]
 
 
-def shared_data() -> Path:
-    return Path(os.environ.get("STORYLINE_SHARED_DATA", REPO.parent / "shared" / "data"))
-
-
 # ---------------------------------------------------------------- data
 
 
 def load_split(split: str) -> dict[str, list[Article]]:
     """Documents of one Cybulska split, grouped by seminal event (subtopic)."""
-    base = shared_data() / "ecbplus"
+    base = shared_data_dir() / "ecbplus"
     if not base.exists():
         sys.exit(f"{base} not found: see ../shared/data (or set STORYLINE_SHARED_DATA)")
     topics = set()

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import resource
@@ -48,12 +47,11 @@ from typing import Callable, Iterable, Iterator
 
 from storyline.dedup import DEFAULT_CONFIG, DEFAULT_THRESHOLDS, MemoryIndex, Thresholds, find_duplicates
 from storyline.dedup.groups import UnionFind
+from storyline.eval import shared_data_dir
 from storyline.dedup.minhash import Fingerprint, overlap, shingles, words
 from storyline.model import Article, Provenance, Source
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
-ECB_DOCS = DATA / "ecbplus" / "ecbplus_docs.jsonl"
+ECB_DOCS = shared_data_dir() / "ecbplus" / "ecbplus_docs.jsonl"
 
 # Cybulska & Vossen (2015) topic split, as in ecbplus/cybulska_setup.
 SPLITS = {
