@@ -34,8 +34,8 @@ from storyline.cluster import weights
 from storyline.cluster.weights import ARTICLE_MODEL
 from storyline.eval.cluster import bcubed
 
-JOIN_GRID = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
-MERGE_GRID = (0.3, 0.5, 0.7, 0.9)
+JOIN_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
+MERGE_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 ADOPT_GRID = (0.0, 0.01, 0.05, 0.1, 0.2)
 ADOPT_BELOW_GRID = (2, 3, 5)
 WEIGHTS = cd.REPO / "src" / "storyline" / "cluster" / "weights.py"
@@ -63,6 +63,7 @@ def teacher_forced_examples(features: list[ArticleFeatures], gold: dict[str, str
 
 
 def undated(features: list[ArticleFeatures]) -> list[ArticleFeatures]:
+    """Dates hidden; the clusterer then takes the articles in the order given, here the stream's."""
     return [dataclasses.replace(f, published=None) for f in features]
 
 

@@ -145,6 +145,14 @@ def test_batch_ignores_input_order_and_equals_online(features):
     assert {a.id: a.story for a in online.assignments()} == {a.id: a.story for a in cluster_features(shuffled).assignments}
 
 
+def test_undated_articles_keep_their_arrival_order(features):
+    # dated ones by time whatever the input order; undated ones after them, as they came
+    dated = sorted(features[:4], key=lambda f: (f.published, f.id))
+    undated = [dataclasses.replace(f, published=None) for f in features[4:10]]
+    arrived = list(reversed(undated)) + list(reversed(dated))
+    assert [f.id for f in publication_order(arrived)] == [f.id for f in dated + list(reversed(undated))]
+
+
 def test_online_decisions_record_the_best_candidate(features):
     model = cluster_features(features).model
     online = OnlineClusterer(model)  # document frequencies learned as articles arrive

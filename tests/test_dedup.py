@@ -10,13 +10,14 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from storyline.dedup import MemoryIndex, find_duplicates, text_band_keys, wire_signal
 from storyline.dedup.groups import Member, UnionFind, choose_parent
-from storyline.dedup.minhash import DEFAULT_CONFIG, Fingerprint, shingles, signature
+from storyline.dedup.minhash import DEFAULT_CONFIG, Fingerprint, MinHashConfig, band_keys, shingles, signature
 from storyline.dedup.syndication import canonical_agency, group_agency
 from storyline.model import Article, Provenance, Source
 
@@ -190,6 +191,28 @@ def test_signature_is_deterministic_across_processes():
     assert all(-(2**63) <= k < 2**63 for k in here)  # fits a signed BIGINT
 
 
+def test_signature_is_the_universal_hash_minimum_computed_with_python_integers():
+    config = MinHashConfig(bands=4, rows=2)
+    hashes = np.array(sorted({2**64 - 1, 2**63 + 12345, (1 << 31) - 1, 1 << 31, 0, 7, 2**40 + 3}), dtype=np.uint64)
+    a, b = (c[:, 0].tolist() for c in config._coefficients)
+    p = (1 << 31) - 1
+    expected = [min((ai * (int(x) % p) + bi) % p for x in hashes) for ai, bi in zip(a, b)]
+    assert signature(hashes, config).tolist() == expected
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3])
+def test_band_keys_are_xxh3_of_each_band_seeded_by_its_number(rows):
+    import xxhash
+
+    config = MinHashConfig(bands=5, rows=rows)
+    sig = signature(shingles(" ".join(WIRE_BODY), config), config)
+    expected = []
+    for band in range(config.bands):
+        key = xxhash.xxh3_64_intdigest(sig[band * rows : (band + 1) * rows].astype("<u4").tobytes(), seed=band)
+        expected.append(key - (1 << 64) if key >= (1 << 63) else key)
+    assert band_keys(sig, config) == expected
+
+
 def test_signature_agreement_tracks_jaccard():
     full = Fingerprint.of(" ".join(WIRE_BODY))
     half = Fingerprint.of(" ".join(WIRE_BODY[:4]))
@@ -312,8 +335,57 @@ def test_sql_index_rolls_back_on_error(tmp_path):
             find_duplicates([wire], index)
             raise RuntimeError("stop")
     with SqlIndex(store) as index:
-        assert index.candidates(text_band_keys(wire.text)) == set()
         assert index.unindexed_ids() == [wire.id]
+        assert index.add([wire], [text_band_keys(wire.text)]) == [set()]  # no band rows were left behind
+
+
+def varied_story(n: int) -> Article:
+    """A fictional report of its own: words drawn from a seeded generator, 60 to 120 of them."""
+    import random
+
+    rng = random.Random(n)
+    vocabulary = [f"{c}{v}{e}" for c in "bdfgklmnprst" for v in "aeiou" for e in ("n", "r", "s", "")]
+    text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(60, 120))) + "."
+    return article(text, f"Outlet {n % 7}", f"Story {n}", hours=n / 60)
+
+
+def test_copies_are_found_across_and_within_index_batches(tmp_path):
+    from storyline.dedup.find import _CHUNK
+
+    originals = [varied_story(n) for n in range(_CHUNK + 200)]
+    copies = {  # copy position -> original position: next to it, in a later batch, and both at once
+        1: 0,
+        _CHUNK + 10: 3,
+        _CHUNK + 11: _CHUNK + 5,
+    }
+    stream = list(originals)
+    for at, of in sorted(copies.items()):
+        copy = article(originals[of].text + " Copyright Valley Herald.", "Valley Herald", f"Copy of {of}", hours=at)
+        stream.insert(at, copy)
+    groups = by_id(find_duplicates(stream, MemoryIndex()))
+    for at, of in copies.items():
+        assert groups[stream[at].id].group == groups[originals[of].id].group == originals[of].id
+    assert sum(1 for a in groups.values() if a.group != a.id) == len(copies)
+
+
+def test_sql_and_memory_index_find_the_same_sharing_articles(tmp_path):
+    from storyline.storage import Store
+    from storyline.storage.bands import SqlIndex
+
+    wire, trimmed, boiler, local, independent = corpus()
+    store = Store(str(tmp_path / "storyline.db"))
+    store.add_articles([wire, trimmed, boiler, local, independent])
+    memory = MemoryIndex()
+    keys = {a.id: text_band_keys(a.text) for a in (wire, trimmed, boiler, local, independent)}
+    found = []
+    with SqlIndex(store) as sql:
+        for batch in ([wire, independent], [trimmed, boiler, local], [trimmed]):  # the last one re-adds
+            batch_keys = [keys[a.id] for a in batch]
+            found.append(sql.add(batch, batch_keys))
+            assert found[-1] == memory.add(batch, batch_keys)
+    assert found[0] == [set(), set()]
+    assert wire.id in found[1][0] and trimmed.id in found[1][1]  # a stored article and an earlier one of the batch
+    assert wire.id in found[2][0] and trimmed.id not in found[2][0] and independent.id not in found[2][0]
 
 
 # ------------------------------------------------------------------ CLI

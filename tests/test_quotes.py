@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from storyline.analyze.coref import person_genders
 from storyline.analyze.entities import find_entities
 from storyline.analyze.nlp import load_nlp
 from storyline.analyze.quotes import find_quotes, quoted_stretches
@@ -259,3 +260,153 @@ def test_new_sentence_between_quotes_brings_its_own_speaker(nlp):
     first, second = quotes_of(nlp, text)
     assert first.speaker == "Tom Baker"
     assert second.speaker == "Maria Lopez"
+
+
+# ---------------------------------------------------------------- layout and clause rules
+
+
+def test_aside_clause_keeps_its_own_speaker(nlp):
+    text = (
+        "Maria Lopez, the mayor, spoke on Monday. Tom Baker said the bridge would open in May, "
+        "although he tweeted that he “rejects the latest claims about the delay.”"
+    )
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "he"
+    assert q.speaker == "Tom Baker"
+    assert q.cue == "tweeted"
+
+
+def test_single_newlines_break_paragraphs_even_with_a_blank_line_elsewhere(nlp):
+    text = (
+        "Tom Baker and Maria Lopez spoke.\n\nIt was a long night.\n"
+        "“The first line has its own speaker,” Baker said.\n"
+        "“The second line is a new paragraph of the same remarks.”\n"
+        "Lopez said she disagreed with him."
+    )
+    first, second = quotes_of(nlp, text)
+    assert first.speaker == second.speaker == "Tom Baker"
+
+
+def test_phrasal_cue_went_on(nlp):
+    text = "Tom Baker spoke first.\n\n“We are not done yet, not by a long shot,” he went on."
+    [q] = quotes_of(nlp, text)
+    assert (q.cue, text[q.speaker_start : q.speaker_end], q.speaker) == ("went", "he", "Tom Baker")
+
+
+def test_run_of_quoted_paragraphs_goes_to_its_introduction(nlp):
+    text = (
+        "Maria Lopez stated:\n\n"
+        '"The bridge is “safe” and it will stay open for the rest of the year.\n\n'
+        '"We will not close it while I am in office."'
+    )
+    quotes = quotes_of(nlp, text)
+    assert quotes and all(q.speaker == "Maria Lopez" for q in quotes)
+
+
+def test_quote_signed_on_the_next_line(nlp):
+    text = (
+        'Ana Ruiz and Tom Baker debated on Monday.\n\n"We will rebuild the bridge before the winter comes."'
+        "\n\n- Ana Ruiz."
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Ana Ruiz"
+    assert text[q.speaker_start : q.speaker_end] == "Ana Ruiz"
+
+
+def test_cue_with_words_of_its_own_after_a_quote_is_not_its_cue(nlp):
+    text = (
+        "“We are ready for the storm,” she said. “We have sandbags on every street.” "
+        "She noted a planned drill on Saturday."
+    )
+    first, second = quotes_of(nlp, text)
+    assert second.speaker_start == first.speaker_start
+
+
+def test_according_to_further_after_the_cue(nlp):
+    text = (
+        "“We are ready for the storm,” Ana Ruiz said during a closed meeting with the town council, "
+        "according to audio obtained by the Gazette."
+    )
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "audio"
+
+
+def test_as_someone_put_it_names_the_speaker(nlp):
+    text = (
+        "The budget deal passed. As Maria Lopez explained, three fees were postponed in the deal, costing the "
+        "town $3 million, “which sounds like a lot of money but is small.”"
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Maria Lopez"
+    assert q.cue == "explained"
+
+
+def test_genders_from_titles_and_the_pronouns_after_a_name(nlp):
+    text = "Maria Lopez said she would run again. Tom Baker said he would not. Mr. Sam Reed stayed home."
+    doc = nlp(text)
+    genders = person_genders(doc, find_entities(doc), lambda _char: False)
+    assert genders.get("Maria Lopez") == "f"
+    assert genders.get("Tom Baker") == "m"
+    assert genders.get("Sam Reed") == "m"
+
+
+def test_what_a_thing_says_goes_to_whoever_puts_it_out(nlp):
+    text = "Tom Baker is releasing a new radio ad that urges voters to “send a message to the council.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Tom Baker"
+    assert text[q.speaker_start : q.speaker_end] == "Tom Baker"
+
+
+def test_phrasal_cue_with_an_adverb_shot_back(nlp):
+    text = (
+        "After Tom Baker criticized the budget during a debate, Maria Lopez shot back, "
+        "“I could have cut the parks, but I chose to fix the roads.”"
+    )
+    [q] = quotes_of(nlp, text)
+    assert (q.cue, q.speaker) == ("shot", "Maria Lopez")
+
+
+def test_cue_right_after_a_quoted_fragment_frames_the_sentence(nlp):
+    text = (
+        "Ana Ruiz held up her sign. Supporters of Tom Baker ripped it away and began shoving her, "
+        "calling her “a traitor to the town,” she said in an interview."
+    )
+    [q] = quotes_of(nlp, text)
+    assert (q.cue, text[q.speaker_start : q.speaker_end]) == ("said", "she")
+
+
+# One quote, one speaker: constructions from the PolNeAR train error analysis.
+SPEAKER_CASES = {
+    "inverted_cue_after_a_double_space": (
+        "Tom Baker spoke at the hall.\n\n“The vote was fair and the count was clean,”  added Maria Lopez.",
+        "Maria Lopez",
+    ),
+    "colon_sentence_parsed_under_the_quote_still_hands_it_over": (
+        (
+            "Maria Lopez defended the plan at length.\n\n"
+            "Tom Baker delivered a snappy retort: “No one is tearing this up. We are going forward.”"
+        ),
+        "Tom Baker",
+    ),
+    "passive_cue_goes_to_its_agent": (
+        "Maria Lopez was asked by Tom Baker whether the plan would risk “a costly delay for every family.”",
+        "Tom Baker",
+    ),
+    "dateline_before_the_speaker_is_not_the_speaker": (
+        "LONDON (Reuters) - Maria Lopez said on Monday the bridge was “a gift to the whole city.”",
+        "Maria Lopez",
+    ),
+    "speaker_set_off_by_a_relative_clause": (
+        (
+            "Tom Baker has the backing of the mayor. Maria Lopez, meanwhile, who sits at zero such endorsements, "
+            "said that fact speaks volumes about which of the two candidates is “ready to take on the old guard.”"
+        ),
+        "Maria Lopez",
+    ),
+}
+
+
+@pytest.mark.parametrize("text, speaker", SPEAKER_CASES.values(), ids=SPEAKER_CASES.keys())
+def test_speaker_of_one_quote(nlp, text, speaker):
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == speaker

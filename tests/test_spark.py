@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import shutil
 import statistics
@@ -198,13 +199,15 @@ def test_spark_reads_parquet_input_like_jsonl(spark, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from storyline.engines.spark import _articles, read_input
+    from storyline.engines.spark import read_articles
+
+    def articles(path):
+        return {a.id: a for a in (pickle.loads(r.article) for r in read_articles(spark, str(path)).collect())}
 
     records = [record_of(a) for a in synthetic_articles(seed=3)[:8]]
     pq.write_table(pa.Table.from_pylist(records), tmp_path / "in.parquet")
     write_jsonl(tmp_path / "in.jsonl", synthetic_articles(seed=3)[:8])
-    from_parquet = {a.id: a for a, _ in read_input(spark, str(tmp_path / "in.parquet")).rdd.mapPartitions(_articles).collect()}
-    from_json = {a.id: a for a, _ in read_input(spark, str(tmp_path / "in.jsonl")).rdd.mapPartitions(_articles).collect()}
+    from_parquet, from_json = articles(tmp_path / "in.parquet"), articles(tmp_path / "in.jsonl")
     assert from_parquet.keys() == from_json.keys() == {r["id"] for r in records}
     assert all(from_parquet[i].published == from_json[i].published for i in from_json)
 

@@ -217,3 +217,78 @@ def test_tbaq_value_f1_on_timebank_sample():
     table = summarise(evaluate(data, subcorpora=("TimeBank",), limit=20))
     p, r, f1 = table["TimeBank"].prf(table["TimeBank"].value)
     assert f1 > 0.6
+
+
+# ---------------------------------------------------------------- rules from the TimeBank error analysis
+# Publication date: Tuesday 2021-10-05 (PUBLISHED).
+
+
+@pytest.mark.parametrize(
+    "sentence, expression, type_, value",
+    [
+        # a day shortly ahead is the coming one even in a past-tense report
+        ("The Velden board declared a dividend, payable Nov. 20 to holders of record Nov. 6.", "Nov. 20", "DATE", "2021-11-20"),
+        ("The Velden board declared a dividend, payable Nov. 20 to holders of record Nov. 6.", "Nov. 6", "DATE", "2021-11-06"),
+        ("The Marrow council extended the deadline to Nov. 12.", "Nov. 12", "DATE", "2021-11-12"),
+        # ... but a month named alone in the past tense stays behind
+        ("The Velden plant closed in November.", "November", "DATE", "2020-11"),
+        ("Lenders extended the Velden loans through November.", "November", "DATE", "2021-11"),
+        ("He said rules to be published in early November will decide it.", "early November", "DATE", "2021-11"),
+        # the quarter just ended is the one results are about, whatever the tense
+        ("Tamsin Foods expects to report a third-quarter loss.", "third-quarter", "DATE", "2021-Q3"),
+        ("Tamsin Foods will open a plant in the second quarter.", "the second quarter", "DATE", "2022-Q2"),
+        ("Tamsin Foods earned $2 million in the quarter a year ago.", "the quarter a year ago", "DATE", "2020-Q3"),
+        ("Tamsin Foods sold less than in last year's quarter.", "last year's quarter", "DATE", "2020-Q3"),
+        ("Tamsin Foods earned less than in the corresponding period last year.",
+         "the corresponding period last year", "DATE", "2020-Q3"),
+        # the year itself, not its last day
+        ("The Brill plant will close by year-end.", "year-end", "DATE", "2021"),
+        ("The Brill plant will close by the end of the year.", "the end of the year", "DATE", "2021"),
+        ("Sales at Brill rose 4% for the year.", "the year", "DATE", "2021"),
+        ("Brill had revenue of $9 million in the fiscal year ended June 30.", "the fiscal year", "DURATION", "P1Y"),
+        # today's weekday in the future tense is today; "next" is a week on
+        ("The Norbury council will vote Tuesday on the dam.", "Tuesday", "DATE", "2021-10-05"),
+        ("The Norbury council will vote next Tuesday on the dam.", "next Tuesday", "DATE", "2021-10-12"),
+        # an infinitive under a past verb looks back
+        ("Two rivals extended their offers to buy the Corven mill Friday.", "Friday", "DATE", "2021-10-01"),
+        ("The Corven offer had been due to expire Friday.", "Friday", "DATE", "2021-10-01"),
+        ("The Corven fair opened on Saturday, Oct. 2.", "Saturday, Oct. 2", "DATE", "2021-10-02"),
+        ("The Ashby ferry leaves each Thursday.", "each Thursday", "SET", "XXXX-WXX-4"),
+        ("The Ashby fair is held each July.", "each July", "SET", "XXXX-07"),
+        ("The Ashby depot must be emptied as soon as possible.", "as soon as possible", "DATE", "FUTURE_REF"),
+        ("Tamsin Foods earned $3 million, up from $2 million a year earlier.", "a year earlier", "DATE", "2020"),
+    ],
+)
+def test_rules_from_error_analysis(nlp, sentence, expression, type_, value):
+    found = timexes(nlp, sentence)
+    assert expression in found, found
+    assert (found[expression].type, found[expression].value) == (type_, value)
+
+
+def test_a_year_earlier_after_a_quarter_is_that_quarter_a_year_before(nlp):
+    text = ("Tamsin Foods earned $3 million in the third quarter. Sales rose 4% to $90 million. "
+            "Profit was $2 million a year earlier.")
+    assert timexes(nlp, text)["a year earlier"].value == "2020-Q3"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Ashby depot handles $2 million a year in freight.",
+        "The new route adds 700 seats a week.",
+        "Profits at Ashby grew 8% annually.",
+        "The Ashby ferry sank soon after leaving port.",
+        "Shares of Ashby rose as soon as trading opened.",
+    ],
+)
+def test_rates_and_conjunctions_are_not_time_expressions(nlp, sentence):
+    assert timexes(nlp, sentence) == {}
+
+
+def test_within_a_week_is_still_a_duration(nlp):
+    assert timexes(nlp, "The Ashby ferry will be repaired within a week.")["a week"].value == "P1W"
+
+
+def test_year_end_without_publication_date_is_unresolved(nlp):
+    t = timexes(nlp, "The Brill plant will close by year-end.", published=None)["year-end"]
+    assert (t.value, t.resolved) == (None, False)

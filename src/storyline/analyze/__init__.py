@@ -8,8 +8,12 @@ offsets into the full text.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from datetime import datetime
 from typing import Iterable, Iterator
 
@@ -24,7 +28,7 @@ from storyline.analyze.timex import find_timexes
 from storyline.model import Analysis, Article, Token
 
 # Bump when an extractor's output changes, so stored analyses are redone.
-ANALYZER_VERSION = "7"
+ANALYZER_VERSION = "8"
 
 CHUNK_CHARS = 20_000
 # spaCy's tokenizer is quadratic in the length of a run without spaces: cut such runs.
@@ -111,23 +115,42 @@ class Analyzer:
         )
 
     def pipe(self, items: Iterable[AnalysisInput | Article]) -> Iterator[Analysis]:
-        """Analyses in input order."""
+        """Analyses in input order; with ``n_process`` > 1, whole articles go to worker processes."""
+        inputs = (AnalysisInput.of(item) if isinstance(item, Article) else item for item in items)
+        if self.n_process == 1:
+            return self._pipe_here(inputs)
+        return self._pipe_in_workers(inputs)
 
+    def _pipe_here(self, inputs: Iterable[AnalysisInput]) -> Iterator[Analysis]:
         def pieces() -> Iterator[tuple[str, tuple[AnalysisInput, int, int, int]]]:
-            for item in items:
-                inp = AnalysisInput.of(item) if isinstance(item, Article) else item
+            for inp in inputs:
                 chunks = chunk_text(inp.text)
                 for i, (offset, piece) in enumerate(chunks):
                     yield _SURROGATE.sub("\ufffd", piece), (inp, offset, i, len(chunks))
 
         parts: list[Analysis] = []
-        for doc, (inp, offset, index, count) in self.nlp.pipe(
-            pieces(), as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
-        ):
+        for doc, (inp, offset, index, count) in self.nlp.pipe(pieces(), as_tuples=True, batch_size=self.batch_size):
             parts.append(self._shifted(self.analyze_doc(doc, inp.id, inp.published), offset))
             if index == count - 1:
                 yield _merge(parts)
                 parts = []
+
+    def _pipe_in_workers(self, inputs: Iterable[AnalysisInput]) -> Iterator[Analysis]:
+        # Workers run spaCy and the extractors and send back Analysis records, which are
+        # far smaller than the Docs spaCy's own n_process ships to the parent. They are
+        # forked, so they share the loaded pipeline instead of loading it again.
+        global _WORKER_ANALYZER
+        _WORKER_ANALYZER = self
+        pending: deque = deque()
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(self.n_process, mp_context=context) as pool:
+            for batch in iter(lambda: list(islice(inputs, self.batch_size)), []):
+                pending.append(pool.submit(_analyze_in_worker, batch))
+                # A bounded queue: the input may be a million articles read lazily.
+                if len(pending) > 2 * self.n_process:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
 
     def analyze(self, item: AnalysisInput | Article) -> Analysis:
         return next(self.pipe([item]))
@@ -142,6 +165,14 @@ class Analyzer:
             _shift(a.numbers, offset, ("start", "end"))
             _shift(a.tokens, offset, ("start", "end"))
         return a
+
+
+_WORKER_ANALYZER: Analyzer | None = None
+
+
+def _analyze_in_worker(batch: list[AnalysisInput]) -> list[Analysis]:
+    assert _WORKER_ANALYZER is not None, "workers are forked after _WORKER_ANALYZER is set"
+    return list(_WORKER_ANALYZER._pipe_here(batch))
 
 
 def _merge(parts: list[Analysis]) -> Analysis:

@@ -22,8 +22,14 @@ REPORTING_VERBS = frozenset(
     concede confess apologize apologise acknowledge attest affirm aver avow
     believe think feel hope fear worry expect know
     email text message phone interview
-    elaborate echo exhort boom interject chime press gush rave vent ponder put
+    elaborate echo exhort boom interject chime press gush rave vent ponder put react
     """.split()
+)
+
+# Verb and particle pairs that report words: "she went on", "he shot back", "they weighed in".
+PHRASAL_CUES = frozenset(
+    {("go", "on"), ("shoot", "back"), ("fire", "back"), ("hit", "back"), ("push", "back"), ("weigh", "in"),
+     ("chime", "in"), ("cut", "in"), ("pipe", "up"), ("speak", "up"), ("speak", "out"), ("lash", "out")}
 )
 
 # Verbs that plainly report words: when another cue sits in what they report ("he said he

@@ -15,23 +15,39 @@ in its length whatever the marks look like:
   then exactly ``doc.text[start:end]``;
 - a mark that never closes within its paragraph is dropped and the scan goes on.
 
-The speaker comes from the parse: the reporting verb that governs the quoted
-words within their paragraph, else one right after them in the same sentence
-(after a finished sentence only “…” Ana Ruiz said, not a new clause), else one
-just before them, else the sentence before a quote that opens its paragraph or
-follows a colon, else one higher up in the quote's sentence, else the speaker
-of the quote before (a bare quote continuing someone's remarks), else the
-sentence before in the paragraph. A cue inside words reported by a verb of
-saying gives way to it (he said he believes “…”), and "according to X" after
-the cue makes X the source. When the parse gives the cue no subject, the
-speaker is the subject of the clause a participle hangs from ("by saying"),
-the noun phrase after an inverted cue, or the person named before the cue.
+When looking for a cue, a paragraph is a line outside quoted words: some
+archives mark only a few paragraph breaks with blank lines.
+
+The speaker comes from the parse: a quote that fills its paragraph and is
+signed on the next line ("- Ana Ruiz.") is the signer's; else a verb of saying
+right after a quoted fragment and its comma frames the sentence (He called it
+“a gamble,” she said); else the reporting verb that governs the quoted words
+within their paragraph, else one right after them in the same sentence (after
+a finished sentence only “…” Ana Ruiz said, not a new clause nor a cue with
+words of its own: “…” She noted a rally), else one just before them, else the
+sentence before a quote that opens its paragraph (or a run of paragraphs that
+open with an unpaired mark) or follows a colon, else one higher up in the
+quote's sentence, else an aside ("As Ana Ruiz put it, …"), else the speaker of
+the quote before (a bare quote continuing someone's remarks), else the
+sentence before in the paragraph. Reporting verbs include phrasal ones ("went
+on", "shot back"). A cue inside words reported by a verb of saying gives way
+to it (he said he believes “…”), unless it stands in a clause set apart
+("…, though she added “…”", "whom she described as “…”"); "according to X"
+after the cue makes X the source; a passive cue's agent speaks ("was asked by
+X"); a place or date the parse took for the subject gives way to a person
+named before the cue ("LONDON (Reuters) - Ana Ruiz said"); and a thing that
+speaks through a relative clause speaks for whoever puts it out ("X released
+an ad that urges …"). When the parse gives the cue no subject, the speaker is
+the subject set off before it ("Ana Ruiz, who sits on the board, said"), the
+subject of the clause a participle hangs from ("by saying"), the noun phrase
+after an inverted cue, or the person named before the cue.
 Without any reporting verb, the subject of the verb the quote hangs from, or of
 the sentence a colon hands it over from, is a guess that counts as no
 attribution when deciding whether the quote is kept. The speaker span is the
 cue's subject as written ("he", "who", "a senior official") and ``speaker`` the
-name it resolves to; a pronoun resolves to the nearest compatible person who is
-a clause's subject, else the nearest compatible person. Attribute values in leftover markup
+name it resolves to; a pronoun resolves to the nearest person of compatible
+gender (``coref.person_genders``) who is a clause's subject, else the nearest
+compatible person. Attribute values in leftover markup
 (author="…") and Title Case names of works are not quotes.
 """
 
@@ -43,8 +59,16 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from storyline.analyze.cues import ACCORDING, REPORTING_VERBS, SAYING_VERBS, STATEMENT_NOUNS, STATEMENT_VERBS
-from storyline.analyze.entities import TITLES, title_gender
+from storyline.analyze.cues import (
+    ACCORDING,
+    PHRASAL_CUES,
+    REPORTING_VERBS,
+    SAYING_VERBS,
+    STATEMENT_NOUNS,
+    STATEMENT_VERBS,
+)
+from storyline.analyze.coref import FEMALE_PRONOUNS, MALE_PRONOUNS, person_genders
+from storyline.analyze.entities import TITLES
 from storyline.model import Entity, Quote
 
 OPEN, CLOSE, EITHER = 1, 2, 3
@@ -63,13 +87,13 @@ TRAILING_TOKENS = 25
 MAX_HEAD_STEPS = 6
 # How much of a paragraph before a quote is read to judge how the quote is introduced.
 LEAD_CHARS = 200
+# How far after a cue "according to" may name the source the article cites.
+ACCORDING_REACH = 20
 # How far back a lead-in sentence ("He added:") is read.
 LEAD_IN_TOKENS = 40
 # How far back (in characters) a pronoun may find its person.
 PRONOUN_REACH = 3000
 
-MALE_PRONOUNS = frozenset("he him his".split())
-FEMALE_PRONOUNS = frozenset("she her hers".split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
 SPEAKER_LABELS = frozenset("PERSON ORG GPE NORP".split())
 
@@ -114,6 +138,18 @@ def _paragraph_breaks(text: str) -> list[tuple[int, int]]:
     """(start, end) of the whitespace between paragraphs: blank lines when the text has them, else newlines."""
     pattern = r"\n[ \t\r\f\v]*\n\s*" if "\n\n" in text or "\n\r\n" in text else r"\n\s*"
     return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+
+
+def _line_starts_outside(text: str, quotes: list[_Marked]) -> list[int]:
+    """Where each line outside quoted words starts: some archives break paragraphs with a single
+    newline and mark only a few with blank lines, and a cue never reaches across a line."""
+    opens = [q.open_at for q in quotes]
+    starts = []
+    for m in re.finditer(r"\n\s*", text):
+        k = bisect_right(opens, m.start()) - 1
+        if k < 0 or quotes[k].close_at < m.start():
+            starts.append(m.end())
+    return starts
 
 
 def _rstrip_at(text: str, end: int, floor: int) -> int:
@@ -202,12 +238,8 @@ class _Context:
         ctx.sent_starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         ctx.quote_starts = [q.open_at for q in quotes]
         ctx.entity_starts = [e.start for e in ctx.entities]
-        ctx.paragraph_starts = [0] + [e for _, e in _paragraph_breaks(text)]
-        for e in ctx.entities:
-            if e.label == "PERSON":
-                gender = title_gender(e.text, text[max(0, e.start - 8) : e.start])
-                if gender:
-                    ctx.genders.setdefault(e.canonical, gender)
+        ctx.paragraph_starts = [0] + _line_starts_outside(text, quotes)
+        ctx.genders = person_genders(doc, ctx.entities, ctx.in_quote)
         return ctx
 
     def token_at(self, char: int) -> int:
@@ -242,7 +274,12 @@ class _Context:
 
 
 def _is_cue(t: Token) -> bool:
-    return t.lemma_.lower() in REPORTING_VERBS and t.pos_ in ("VERB", "AUX")
+    if t.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = t.lemma_.lower()
+    if lemma in REPORTING_VERBS:
+        return True
+    return any((lemma, c.lower_) in PHRASAL_CUES for c in t.children if c.dep_ in ("prt", "advmod"))
 
 
 def _governing_cue(ctx: _Context, q: _Marked) -> Token | None:
@@ -291,15 +328,52 @@ def _trailing_cue(ctx: _Context, q: _Marked) -> Token | None:
             return None
         if _is_cue_word(t):
             # After a finished sentence only “…” Ana Ruiz said / said Ana Ruiz, not a new clause.
-            if sentence_done and not _only_subject_between(ctx, after, t):
+            if sentence_done and not (_only_subject_between(ctx, after, t) and not _reports_more(ctx, t)):
                 return None
             return t
     return None
 
 
+# Links by which a cue takes words of its own: "He added that …".
+_OWN_WORDS_DEPS = frozenset("ccomp xcomp".split())
+# Cues whose object is whom the words are for: "“…?” he asked reporters".
+_ADDRESSING = frozenset("tell ask inform assure remind".split())
+
+
+def _reports_more(ctx: _Context, cue: Token) -> bool:
+    """Whether a cue after a finished quote takes words of its own (“…” She noted a rally on
+    Saturday / He added: “…”), so it does not report the quote before it."""
+    if cue.i + 1 < len(cue.doc) and cue.nbor().text == ":":
+        return True
+    for c in cue.children:
+        if c.i < cue.i or ctx.in_quote(c.idx):
+            continue
+        if c.dep_ in _OWN_WORDS_DEPS:
+            return True
+        # An object of its own, unless the cue addresses someone or comes before its subject ("wrote a reader").
+        own_object = c.dep_ == "dobj" and c.pos_ == "NOUN" and cue.lemma_.lower() not in _ADDRESSING
+        if own_object and _subject(ctx, cue) is not None:
+            return True
+    return False
+
+
+def _framing_cue(ctx: _Context, q: _Marked) -> Token | None:
+    """“…,” she said, right after the closing mark and its comma: the cue of the whole sentence, even
+    when the quoted words hang from another verb (He called it “a gamble,” she said)."""
+    cue = _trailing_cue(ctx, q)
+    if cue is None or cue.lemma_.lower() not in SAYING_VERBS or not ctx.text[q.start : q.end].rstrip().endswith(","):
+        return None
+    after = ctx.token_at(q.close_at) + 1
+    subject = _subject(ctx, cue)
+    named_after = subject is not None and after <= subject.i < cue.i
+    # “…,” Tom said: “…”: the cue of the next quote.
+    hands_on = cue.i + 1 < len(ctx.doc) and cue.nbor().text == ":"
+    return cue if named_after and not hands_on and _only_subject_between(ctx, after, cue) else None
+
+
 def _according_after(ctx: _Context, cue: Token) -> Token | None:
     """“…,” she said, according to the pool report: the report is the source the article cites."""
-    for t in ctx.doc[cue.i + 1 : min(len(ctx.doc), cue.i + NEAR_TOKENS)]:
+    for t in ctx.doc[cue.i + 1 : min(len(ctx.doc), cue.i + ACCORDING_REACH)]:
         if _ends_sentence(t) or ctx.in_quote(t.idx):
             return None
         if t.lower_ == ACCORDING:
@@ -335,7 +409,7 @@ def _lead_in_cue(ctx: _Context, q: _Marked, after_sentence: bool = False) -> Tok
     if lead and not (lead.endswith(":") or ends_sentence):
         return None
     mark = ctx.token_at(q.open_at)
-    before = mark - 1 if lead else ctx.token_at(max(0, para_lo - 1))
+    before = mark - 1 if lead else ctx.token_at(max(0, _run_start(ctx, para_lo) - 1))
     while before >= 0 and ctx.doc[before].is_space:
         before -= 1
     if before < 0:
@@ -349,6 +423,25 @@ def _lead_in_cue(ctx: _Context, q: _Marked, after_sentence: bool = False) -> Tok
     return None
 
 
+# How many paragraphs back a run of quoted paragraphs is followed to the words that introduce it.
+MAX_RUN_PARAGRAPHS = 8
+
+
+def _run_start(ctx: _Context, para_lo: int) -> int:
+    """The start of a run of paragraphs that open with a quote mark left unpaired (a long quote whose
+    marks the pairing could not match), ending at the paragraph at ``para_lo``: its introduction
+    ("Ana Ruiz stated:") comes before the run."""
+    k = bisect_right(ctx.paragraph_starts, para_lo) - 1
+    for _ in range(MAX_RUN_PARAGRAPHS):
+        if k == 0:
+            break
+        start = ctx.paragraph_starts[k - 1]
+        if not _DOUBLE_MARKS.match(ctx.text, start) or ctx.in_quote(start):
+            break
+        k -= 1
+    return ctx.paragraph_starts[k]
+
+
 # ---------------------------------------------------------------- speakers
 
 
@@ -359,6 +452,9 @@ def _subject(ctx: _Context, cue: Token) -> Token | None:
                 if obj.dep_ == "pobj":
                     return obj
         return None
+    agent = _passive_agent(ctx, cue)
+    if agent is not None:
+        return agent
     verb = cue
     para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
     for _ in range(3):
@@ -371,6 +467,16 @@ def _subject(ctx: _Context, cue: Token) -> Token | None:
             return verb.head
         else:
             break
+    return None
+
+
+def _passive_agent(ctx: _Context, cue: Token) -> Token | None:
+    """"Ana Ruiz was asked by Tom Baker whether …": the one who asks is Tom Baker."""
+    for c in cue.children:
+        if c.dep_ == "agent":
+            for obj in c.children:
+                if obj.dep_ == "pobj" and not ctx.in_quote(obj.idx):
+                    return obj
     return None
 
 
@@ -387,6 +493,43 @@ def _is_circumstance(ctx: _Context, t: Token) -> bool:
         return False
     dateline = entity.label == "GPE" and entity.text.isupper() and len(entity.text) > 3
     return entity.label in _CIRCUMSTANCE_LABELS or dateline
+
+
+_PLACE_LABELS = frozenset("GPE LOC FAC".split())
+
+
+def _is_place_or_time(ctx: _Context, t: Token) -> bool:
+    entity = ctx.entity_at(t.idx, t.idx + len(t))
+    return entity is not None and (entity.label in _PLACE_LABELS or entity.label in _CIRCUMSTANCE_LABELS)
+
+
+def _person_between(ctx: _Context, head: Token, cue: Token) -> Token | None:
+    """"LONDON (Reuters) - Ana Ruiz said", "Speaking in Salem, Oregon, Ana Ruiz went on, calling …":
+    a person named between a place or time the parse took for the subject and the cue speaks."""
+    for t in reversed(ctx.doc[head.i + 1 : cue.i]):
+        if ctx.in_quote(t.idx) or _ends_sentence(t):
+            return None
+        entity = ctx.entity_at(t.idx, t.idx + len(t))
+        if entity is not None and entity.label == "PERSON":
+            return t
+    return None
+
+
+def _publisher(ctx: _Context, relative: Token) -> Token | None:
+    """"Ana Ruiz released an ad that urges voters to “…”": a thing that speaks on someone's behalf
+    (an ad, a resolution, a sign) speaks for whoever does something with it."""
+    if relative.lower_ not in ("that", "which") or relative.head.dep_ != "relcl":
+        return None
+    thing = relative.head.head
+    if thing.dep_ not in ("dobj", "pobj") or ctx.entity_at(thing.idx, thing.idx + len(thing)) is not None:
+        return None
+    node = thing
+    for _ in range(3):  # up from the thing to the verb it is an object of
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subject = _subject(ctx, node)
+            return subject if subject is not None and subject.lower_ not in RELATIVE_PRONOUNS else None
+    return None
 
 
 def _statement_author(noun: Token) -> Token | None:
@@ -415,7 +558,7 @@ def _phrase_span(ctx: _Context, head: Token) -> tuple[int, int]:
         return entity.start, entity.end
     start = head.idx
     for t in reversed(ctx.doc[head.left_edge.i : head.i]):
-        if ctx.in_quote(t.idx) or t.is_punct:
+        if ctx.in_quote(t.idx) or t.is_punct or t.is_space:
             break
         start = t.idx
     return start, head.idx + len(head)
@@ -464,7 +607,31 @@ def _subject_beyond_parse(ctx: _Context, cue: Token) -> Token | None:
     hangs from, the name right after an inverted cue, or the nearest name before it."""
     if cue.lower_ == ACCORDING:
         return None
-    return _climbed_subject(ctx, cue) or _name_after(ctx, cue) or _name_before(ctx, cue)
+    return (
+        _clause_before_subject(ctx, cue)
+        or _climbed_subject(ctx, cue)
+        or _name_after(ctx, cue)
+        or _name_before(ctx, cue)
+    )
+
+
+def _clause_before_subject(ctx: _Context, cue: Token) -> Token | None:
+    """"Ana Ruiz, who sits on the board, said …": the parse may read the speaker and the clause
+    about her as a complement of the cue; the first subject of that clause speaks."""
+    lo, _ = ctx.paragraph_bounds(cue.idx)
+    for clause in cue.children:
+        if clause.dep_ != "ccomp" or clause.i > cue.i or clause.left_edge.idx < lo:
+            continue
+        if any(ctx.in_quote(t.idx) for t in clause.subtree):
+            continue  # the clause is the reported words: “We will win,” she said
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
+            continue
+        # The speaker is named or a person's pronoun, or set off by commas ("One attendee, who …").
+        set_off = subject.i + 1 < len(ctx.doc) and ctx.doc[subject.i + 1].text == ","
+        if set_off or _is_speaker_entity(ctx, subject) or _resolvable_pronoun(subject):
+            return subject
+    return None
 
 
 def _climbed_subject(ctx: _Context, cue: Token) -> Token | None:
@@ -480,6 +647,8 @@ def _climbed_subject(ctx: _Context, cue: Token) -> Token | None:
             found = _subject(ctx, node)
             if found is not None:
                 return found
+        elif node.dep_ == "ROOT" and node.pos_ in ("NOUN", "PROPN") and node.i < cue.i:
+            return node  # "Ana Ruiz defended the plan, calling it …" parsed with the name as the root
     return None
 
 
@@ -503,11 +672,11 @@ def _name_after(ctx: _Context, cue: Token) -> Token | None:
 
 
 def _right_after_quote(ctx: _Context, cue: Token) -> bool:
-    """Whether only a comma stands between a cue and the closing mark before it."""
-    for t in reversed(ctx.doc[max(0, cue.i - 2) : cue.i]):
+    """Whether only a comma (and spaces within the line) stands between a cue and the closing mark before it."""
+    for t in reversed(ctx.doc[max(0, cue.i - 3) : cue.i]):
         if ctx.in_quote(t.idx):
             return True
-        if t.text != ",":
+        if t.text != "," and not (t.is_space and "\n" not in t.text):
             return False
     return False
 
@@ -542,6 +711,21 @@ _REPORTED_DEPS = frozenset("ccomp xcomp relcl conj advcl acomp dobj pobj prep pc
 MAX_REPORT_STEPS = 4
 
 
+# Conjunctions that set a clause apart from what the main verb reports: "Ana said …, though she added “…”".
+_ASIDE_MARKS = frozenset("while though although after whereas before once".split())
+
+
+def _set_apart(clause: Token) -> bool:
+    """A clause with its own speaker rather than reported words: "…, though she said “…”",
+    "whom she described as “…”", "to which Ana Ruiz replied “…”"."""
+    if clause.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in _ASIDE_MARKS for c in clause.children)
+    if clause.dep_ == "relcl":
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return subject is not None and subject.lower_ not in RELATIVE_PRONOUNS
+    return False
+
+
 def _outer_cue(ctx: _Context, cue: Token) -> Token:
     """The verb of saying whose reported words hold ``cue``: he said he wants a platform that calls for “…”."""
     node = cue
@@ -549,6 +733,8 @@ def _outer_cue(ctx: _Context, cue: Token) -> Token:
     for _ in range(MAX_REPORT_STEPS):
         head = node.head
         if node.dep_ not in _REPORTED_DEPS or not para_lo <= head.idx < para_hi or ctx.in_quote(head.idx):
+            break
+        if _set_apart(node):
             break
         node = head
         if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in SAYING_VERBS:
@@ -564,6 +750,9 @@ def _attribute(ctx: _Context, cue: Token) -> _Attribution:
         head = _subject_beyond_parse(ctx, cue) or head
     if head is None:
         return _Attribution(None, None, cue)
+    if _is_place_or_time(ctx, head):
+        head = _person_between(ctx, head, cue) or head
+    head = _publisher(ctx, head) or head
     if head.lemma_.lower() in STATEMENT_NOUNS and cue.lemma_.lower() in STATEMENT_VERBS:
         head = _statement_author(head) or head
     if ctx.entity_at(head.idx, head.idx + len(head)) is None:
@@ -644,13 +833,25 @@ def _attribution_of(
     ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None
 ) -> tuple[_Attribution, bool]:
     """Who said ``q`` and whether it is a fragment; a bare quote paragraph goes to the speaker before."""
-    cue = _governing_cue(ctx, q) or _trailing_cue(ctx, q) or _leading_cue(ctx, q) or _lead_in_cue(ctx, q)
+    signed = _signature(ctx, q)
+    if signed is not None:
+        return signed, False
+    cue = (
+        _framing_cue(ctx, q)
+        or _governing_cue(ctx, q)
+        or _trailing_cue(ctx, q)
+        or _leading_cue(ctx, q)
+        or _lead_in_cue(ctx, q)
+    )
     partial = _is_partial(ctx, q, cue)
     if cue is not None:
         return _attribute(ctx, cue), partial
     clause = _clause_above(ctx, q)
     if clause and _is_cue_word(clause[-1]):
         return _attribute(ctx, clause[-1]), partial
+    aside = _as_cue(ctx, clause)
+    if aside is not None:
+        return _attribute(ctx, aside), partial
     if previous is not None and _same_remarks(ctx, previous[0], q):
         return previous[1], partial
     cue = _lead_in_cue(ctx, q, after_sentence=True)
@@ -658,6 +859,26 @@ def _attribution_of(
         return _attribute(ctx, cue), partial
     who = _clause_subject(ctx, clause)
     return (who if who.speaker_span else _introducer(ctx, q)), partial
+
+
+_SIGNATURE_DASH = re.compile(r"[-–—]+[ \t]*")
+
+
+def _signature(ctx: _Context, q: _Marked) -> _Attribution | None:
+    """A quote that fills its paragraph, signed on the next line: “…” / "- Ana Ruiz, the mayor."."""
+    para_lo, para_hi = ctx.paragraph_bounds(q.open_at)
+    if ctx.lead(q.open_at) or para_hi >= len(ctx.text) or ctx.text[q.close_at + 1 : para_hi].strip(" \t\n.,"):
+        return None
+    dash = _SIGNATURE_DASH.match(ctx.text, para_hi)
+    if dash is None:
+        return None
+    name = ctx.doc[ctx.token_at(dash.end())]
+    if name.idx != dash.end() or not (_is_speaker_entity(ctx, name) or name.pos_ == "PROPN"):
+        return None
+    while name.dep_ == "compound" and name.head.i > name.i:
+        name = name.head  # "- Ana Ruiz": the name's last word heads it
+    span = _phrase_span(ctx, name)
+    return _Attribution(_resolve(ctx, name, span), span, None)
 
 
 # How many heads up from a quote its sentence's clauses are read when no reporting verb is near.
@@ -688,6 +909,16 @@ def _verbs_above(ctx: _Context, node: Token, bounds: tuple[int, int]) -> list[To
     return verbs
 
 
+def _as_cue(ctx: _Context, verbs: list[Token]) -> Token | None:
+    """"As Ana Ruiz put it, the plan is “…”": a cue set aside in the clause above the quote."""
+    for verb in verbs:
+        for c in verb.children:
+            if c.dep_ == "advcl" and _is_cue(c) and not ctx.in_quote(c.idx):
+                if any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children):
+                    return c
+    return None
+
+
 def _clause_subject(ctx: _Context, verbs: list[Token]) -> _Attribution:
     """Whoever does what the quote is the object of ("Ana Ruiz credited the win to “…”"): a guess
     left without a cue."""
@@ -708,7 +939,9 @@ def _introducer(ctx: _Context, q: _Marked) -> _Attribution:
     if _is_speaker_entity(ctx, last):
         span = _phrase_span(ctx, last)
         return _Attribution(_resolve(ctx, last, span), span, None, guessed=True)
-    return _clause_subject(ctx, _verbs_above(ctx, colon, ctx.paragraph_bounds(colon.idx)))
+    bounds = ctx.paragraph_bounds(colon.idx)
+    # The parse may hang the colon and the sentence before it from the quoted words.
+    return _clause_subject(ctx, _verbs_above(ctx, colon, bounds) or _verbs_above(ctx, last, bounds))
 
 
 def _colon_before(ctx: _Context, q: _Marked) -> Token | None:

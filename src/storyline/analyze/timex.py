@@ -34,7 +34,7 @@ __all__ = ["find_timexes", "normalise", "Normalised", "clause_tense", "PAST", "P
 
 FUTURE_AUX = {"will", "'ll", "ll", "wo", "shall"}
 # "is expected to open in April", "plans to open in April", "is going to open in April".
-FUTURE_GOVERNORS = {"go", "expect", "plan", "schedule", "intend", "aim", "due", "set", "hope", "prepare"}
+FUTURE_GOVERNORS = {"go", "expect", "plan", "schedule", "intend", "aim", "due", "set", "hope", "prepare", "agree"}
 # "is scheduled for Dec. 10", "is expected in January".
 SCHEDULING_VERBS = {"schedule", "expect", "plan", "due", "slate"}
 PAST_TAGS = {"VBD", "VBN"}
@@ -42,6 +42,8 @@ PRESENT_TAGS = {"VBZ", "VBP", "VBG"}
 MAX_CLIMB = 6  # head links followed from the expression to its verb
 _YEAR_SHIFT = re.compile(r"(?:a|one)\s+year[\s-](?:ago|earlier|before)|year[\s-](?:earlier|ago)", re.I)
 _QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
+_ENDED = re.compile(r"\s+end(?:ed|ing)\b", re.I)  # "the year ended Sept. 30" is a twelve-month period
+_UNTIL = re.compile(r"\b(?:until|till|through)\s+$", re.I)  # the end of a span that may lie ahead
 REFERENCE_WINDOW = 400  # characters back to look for the quarter a "year earlier" refers to
 
 
@@ -77,10 +79,12 @@ def find_timexes(doc: Doc, published: datetime | None) -> list[Timex]:
     reference: Reference | None = None
     for match in scan(text):
         expression = text[match.start : match.end]
-        result = resolve(match.rule, expression, anchor, reference, clause_tense(doc, match.start, match.end))
+        result = resolve(match.rule, expression, anchor, reference, _tense_at(doc, text, match.start, match.end))
         if result is None:
             continue
         value = _year_shift_of_quarter(expression, result.value, found, match.start)
+        if match.rule.name == "the_year" and _ENDED.match(text, match.end):
+            result, value = replace(result, type="DURATION", anchored=False, resolved=True), "P1Y"
         found.append(
             Timex(expression, match.start, match.end, result.type, value, result.anchored, result.resolved)
         )
@@ -117,14 +121,25 @@ def reference_of(result: Normalised) -> Reference | None:
 
 
 def _year_shift_of_quarter(expression: str, value: str | None, before: list[Timex], start: int) -> str | None:
-    """'a year earlier' right after a quarter means that quarter a year before (results news)."""
-    if value is None or not _YEAR_SHIFT.fullmatch(expression) or not before:
+    """'a year earlier' shortly after a quarter means that quarter a year before (results news)."""
+    if value is None or not _YEAR_SHIFT.fullmatch(expression):
         return value
-    previous = before[-1]
-    quarter = _QUARTER_VALUE.fullmatch(previous.value or "")
-    if quarter is None or start - previous.end > REFERENCE_WINDOW or int(quarter[1]) != int(value[:4]) + 1:
-        return value
-    return f"{int(quarter[1]) - 1}-Q{quarter[2]}"
+    for previous in reversed(before):
+        if start - previous.end > REFERENCE_WINDOW:
+            break
+        quarter = _QUARTER_VALUE.fullmatch(previous.value or "")
+        if quarter is not None and int(quarter[1]) == int(value[:4]) + 1:
+            return f"{int(quarter[1]) - 1}-Q{quarter[2]}"
+    return value
+
+
+def _tense_at(doc: Doc, text: str, start: int, end: int) -> str | None:
+    """The clause's tense, except that a past verb says nothing of the end of a span ("extended the
+    loans through January", "gave it until mid-November"): then the tense is left unknown."""
+    tense = clause_tense(doc, start, end)
+    if tense == PAST and _UNTIL.search(text, max(0, start - 8), start):
+        return None
+    return tense
 
 
 def clause_tense(doc: Doc, start: int, end: int) -> str | None:
@@ -135,9 +150,15 @@ def clause_tense(doc: Doc, start: int, end: int) -> str | None:
     verb = _governing_verb(span.root)
     if verb is None:
         return None
+    # "to open", "may open", "to be paid": a bare verb, or a participle after a bare auxiliary
+    bare = verb.tag_ == "VB" or (
+        verb.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VB" for c in verb.children)
+    )
+    if bare and _under_past_verb(verb):
+        return PAST
     if _is_future(verb):
         return FUTURE
-    if verb.tag_ == "VB":
+    if bare:
         # a bare verb: "did not open" looks back; "to open", "may open", "could open" look ahead
         do = next((c for c in verb.children if c.dep_ == "aux" and c.lemma_ == "do"), None)
         return PAST if do is not None and do.tag_ == "VBD" else PRESENT if do is not None else FUTURE
@@ -158,6 +179,20 @@ def _governing_verb(token: Token) -> Token | None:
             return None
         token = token.head
     return None
+
+
+def _under_past_verb(verb: Token) -> bool:
+    """'had been due to expire', 'extended their offers to acquire': an infinitive whose governing verb
+    is in the simple past (not a verb of planning: "planned to open") or the past perfect."""
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children) or verb.head is verb:
+        return False
+    governor = verb.head
+    if governor.pos_ == "ADJ" and governor.head is not governor:
+        governor = governor.head  # "due to expire": the adjective's verb
+    auxiliaries = [c.lower_ for c in governor.children if c.dep_ in ("aux", "auxpass")]
+    if "had" in auxiliaries:
+        return True
+    return governor.tag_ == "VBD" and not auxiliaries and governor.lemma_ not in FUTURE_GOVERNORS
 
 
 def _is_future(verb: Token) -> bool:

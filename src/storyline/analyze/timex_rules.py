@@ -166,31 +166,39 @@ def add_quarters(year: int, q: int, n: int) -> tuple[int, int]:
     return index // 4, index % 4 + 1
 
 
-NEAR_FUTURE_MONTHS = 2  # in the present tense, a date this close ahead is the coming one ("payable Dec. 7")
+NEAR_FUTURE_MONTHS = 2  # a day this close ahead is the coming one ("payable Dec. 7", "extended to Nov. 20")
 
 
 def year_for(month: int, day: int | None, ctx: Context) -> int:
-    """The year of a month (and day) named without one: the last such before the anchor, or the next if future."""
+    """The year of a month (and day) named without one: the last such before the anchor, the next if future.
+
+    A day at most NEAR_FUTURE_MONTHS ahead is the coming one whatever the tense: news reports deadlines
+    and payment dates in the past tense ("set Nov. 10 as the deadline"), but almost never names a day
+    eleven months back without its year. A month alone is the coming one only outside the past tense.
+    """
     assert ctx.anchor is not None
     a = ctx.anchor
     here = (month, day or 0)
     now = (a.month, a.day if day else 0)
     if ctx.tense == FUTURE:
         return a.year if here >= now else a.year + 1
-    if ctx.tense == PRESENT and here > now and (month - a.month) % 12 <= NEAR_FUTURE_MONTHS:
-        return a.year
-    if ctx.tense == PRESENT and here < now and (a.month - month) % 12 >= 12 - NEAR_FUTURE_MONTHS:
-        return a.year + 1
+    upcoming = a.year if here > now else a.year + 1
+    months_ahead = (upcoming - a.year) * 12 + month - a.month
+    if months_ahead <= NEAR_FUTURE_MONTHS and (day is not None or ctx.tense != PAST):
+        return upcoming
     return a.year if here <= now else a.year - 1
 
 
 def weekday_date(weekday: int, ctx: Context, direction: str | None = None) -> date:
-    """The date of a weekday named alone: most recent (today included) unless future."""
+    """The date of a weekday named alone: most recent unless future, the next one if future; today's own
+    weekday is today either way ("votes Friday" in a Friday paper) unless ``direction`` says "next"."""
     assert ctx.anchor is not None
     a = ctx.anchor
     diff = weekday - a.isoweekday()
-    if (direction or ctx.tense) == FUTURE:
+    if direction == FUTURE:
         return a + timedelta(days=diff % 7 or 7)
+    if ctx.tense == FUTURE:
+        return a + timedelta(days=diff % 7)
     return a - timedelta(days=(-diff) % 7)
 
 
@@ -329,11 +337,15 @@ QUARTER_ORDINALS = {**ORDINALS, "final": 4}
 def _quarter(m: re.Match[str], ctx: Context) -> Normalised | None:
     """'the third quarter', 'third-quarter', 'the 1988 quarter', 'the year-ago period', 'last quarter'."""
     which = re.sub(r"[\s-]+", " ", (m["which"] or m["hyphen"] or "").lower()).removeprefix("comparable ")
-    if not which and not m["the"]:
+    year_ago = bool(m["ago"]) or (m["yrel"] or "").lower() == "last"
+    if year_ago and not QUARTER_ORDINALS.get(which):
+        which = "year ago"  # "the quarter a year ago", "the corresponding period last year", "last year's quarter"
+    if not which and not (m["the"] or m["yrel"]):
         return None  # "a quarter of the vote"
     if m["noun"].lower() == "period" and not (which.startswith("year") or which == "latest" or m["pyear"]):
         return None
-    year_text = (m["qyear"] or m["pyear"] or "").lower()
+    named_year = m["qyear"] or m["pyear"] or (f"{m['yrel']} year" if m["yrel"] else "")
+    year_text = "last year" if year_ago else named_year.lower()
     explicit_year = re.search(r"\d{4}", year_text)
     q = QUARTER_ORDINALS.get(which)
     if q is not None and explicit_year:
@@ -344,7 +356,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Normalised | None:
     if q is not None:
         y += -1 if "last year" in year_text else 1 if "next year" in year_text else 0
         if not year_text:
-            y += (1 if q < current else 0) if ctx.tense == FUTURE else (-1 if q > current else 0)
+            y = _year_of_quarter(q, ctx)
         return _date(f"{y}-Q{q}", ctx)
     if which in ("current", "this"):
         return _date(f"{y}-Q{current}", ctx)
@@ -352,6 +364,19 @@ def _quarter(m: re.Match[str], ctx: Context) -> Normalised | None:
     step = {"next": 1, "coming": 1}.get(which, -5 if which.startswith("year") else -1)
     y, q = add_quarters(y, current, step)
     return _date(f"{explicit_year.group() if explicit_year else y}-Q{q}", ctx)
+
+
+def _year_of_quarter(q: int, ctx: Context) -> int:
+    """A quarter named without a year: the last such, or the next one if future, except that the
+    quarter just ended is the one meant either way ("expects to report third-quarter results" in October)."""
+    assert ctx.anchor is not None
+    y, current = ctx.anchor.year, quarter_of(ctx.anchor)
+    just_ended_year, just_ended = add_quarters(y, current, -1)
+    if q == just_ended:
+        return just_ended_year
+    if ctx.tense == FUTURE:
+        return y + 1 if q < current else y
+    return y - 1 if q > current else y
 
 
 def _months_span(m: re.Match[str], ctx: Context) -> Normalised:
@@ -380,9 +405,10 @@ def _year_ago(m: re.Match[str], ctx: Context) -> Normalised:
 
 
 def _year_end(m: re.Match[str], ctx: Context) -> Normalised:
+    """'year-end', 'the end of the year': the year itself (TIMEX3 marks the end with mod=END, not the value)."""
     if ctx.anchor is None:
-        return _date("XXXX-12-31", ctx)
-    return _date(f"{ctx.anchor.year - (ctx.tense == PAST)}-12-31", ctx)
+        return _date(None, ctx)
+    return _date(str(ctx.anchor.year - (ctx.tense == PAST)), ctx)
 
 
 def _the_weekend(m: re.Match[str], ctx: Context) -> Normalised:
@@ -496,8 +522,10 @@ def _ref(value: str) -> Handler:
 
 def _set(m: re.Match[str], ctx: Context) -> Normalised:
     word = m[0].lower()
-    if m["setday"]:
-        return Normalised("SET", f"XXXX-WXX-{WEEKDAYS[m['setday'].lower().rstrip('s')]}")
+    if m["setday"] or m["eachday"]:
+        return Normalised("SET", f"XXXX-WXX-{WEEKDAYS[(m['setday'] or m['eachday']).lower().rstrip('s')]}")
+    if m["eachmonth"]:
+        return Normalised("SET", f"XXXX-{month_of(m['eachmonth']):02d}")
     adverb = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H",
               "nightly": "P1D", "quarterly": "P3M"}  # fmt: skip
     if word in adverb:
@@ -531,12 +559,12 @@ RULES: list[Rule] = [
     Rule("explicit_date", rf"(?:{WEEKDAY},?\s+)?(?:(?P<month>{MONTH})\s+(?P<day>{DAY}),?\s+|(?P<day2>{DAY})\s+(?:of\s+)?(?P<month2>{MONTH}),?\s+)(?P<year>{YEAR})", _day_month),
     Rule("iso_date", r"(?P<year>(?:19|20)\d\d)-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", _numeric_date),
     Rule("us_date", r"(?<![\d/])(?P<mnum>1[0-2]|0?[1-9])/(?P<day>[12]\d|3[01]|0?[1-9])/(?P<year>(?:19|20)\d\d|\d\d)(?![\d/])", _numeric_date),
+    Rule("month_day", rf"(?:{EDGE}|{WEEKDAY},?\s+)?(?:(?P<month>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<month2>{MONTH}))", _day_month),
     Rule("weekday_part", rf"(?:(?P<rel>last|next|this|coming|early|late)\s+)?(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?", _weekday),
-    Rule("month_day", rf"(?:{EDGE})?(?:(?P<month>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<month2>{MONTH}))", _day_month),
     Rule("season_year", rf"(?:{EDGE})?(?:the\s+)?(?P<season>{SEASON})\s+(?:of\s+)?(?P<year>{YEAR})", _season_year),
     Rule("month_year", rf"(?:{EDGE})?(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})", _month_year),
     Rule("year_half", rf"(?:the\s+)?(?P<half>first|second|last)[\s-]half\s+(?:of\s+)?(?P<year>{YEAR})", _year_half),
-    Rule("quarter", rf"(?P<the>the\s+)?(?:(?:this|last|next)\s+year's\s+|(?P<pyear>{YEAR})(?:'s)?\s+)?(?:fiscal\s+)?(?:(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|this|next|coming|recent|(?:comparable\s+)?year[\s-]earlier|(?:comparable\s+)?year[\s-]ago|same)\s+)?(?:fiscal[\s-]+)?(?:(?P<hyphen>first|second|third|fourth)-)?(?P<noun>quarter|period)(?!s)(?P<qyear>\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year))?", _quarter),
+    Rule("quarter", rf"(?P<the>the\s+)?(?:(?P<yrel>this|last|next)\s+year's\s+|(?P<pyear>{YEAR})(?:'s)?\s+)?(?:fiscal\s+)?(?:(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|this|next|coming|recent|(?:comparable\s+)?year[\s-]earlier|(?:comparable\s+)?year[\s-]ago|same|corresponding)\s+)?(?:fiscal[\s-]+)?(?:(?P<hyphen>first|second|third|fourth)-)?(?P<noun>quarter|period)(?!s)(?P<qyear>\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year)|\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?", _quarter),
     Rule("months_span", rf"the\s+(?:(?:first|latest|past|last|year-earlier|same)\s+)?(?P<n>nine|six|three|9|6|3)\s+months", _months_span),
     Rule("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<decade>(?:1[5-9]|20)\d0)'?s|'(?P<short>\d0)s)", _decade_or_short),
     Rule("spelled_year", rf"(?:the\s+year\s+)?nineteen[\s-]+(?:hundred[\s-]+(?:and\s+)?)?(?P<tens>{_alt(TENS)})(?:[\s-]+(?P<ones>{_alt(ONES)}))?|the\s+year\s+two\s+thousand(?:[\s-]+(?:and\s+)?(?P<ones2>{_alt(ONES)}))?", _spelled_year),
@@ -551,16 +579,16 @@ RULES: list[Rule] = [
     Rule("year_end", r"year[\s-]end|year's\s+end|the\s+end\s+of\s+the\s+year", _year_end),
     Rule("the_weekend", r"the\s+weekend", _the_weekend),
     Rule("the_season", rf"the\s+(?:(?:early|late)\s+)?(?P<unit>{SEASON})", _relative_unit_bare),
-    Rule("the_full_year", r"the\s+(?:full|whole|entire|calendar)\s+year", lambda m, ctx: _date(str(ctx.anchor.year) if ctx.anchor else None, ctx)),
+    Rule("the_year", r"the\s+(?:(?:full|whole|entire|calendar|fiscal)\s+)?year(?![-']|\s+(?:\d|ago|earlier|before|after|later|old))", lambda m, ctx: _date(str(ctx.anchor.year) if ctx.anchor else None, ctx)),
     Rule("edge_relative", rf"(?:{EDGE}|(?:earlier|later)\s+)(?P<rel>this|last|next)\s+(?P<unit>year|month|week|decade|century)", _relative_unit),
     Rule("relative_unit", rf"(?P<rel>{REL})\s+(?P<unit>week(?:end)?|month|year|decade|century|{SEASON}|{PART})(?![\s-]+(?:old|long))", _relative_unit),
     Rule("reference_day", rf"(?P<rel>{REFERENCE_REL})\s+(?P<unit>day)(?![\s-]+(?:old|long))", _relative_unit),
     Rule("duration", rf"(?:{APPROX}\s+)?(?:the\s+(?:(?:past|last|next|first|previous|following|coming|final|remaining|latest)\s+)?)?(?P<n>{NUMBER})[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+|trading\s+|business\s+|calendar\s+)?(?P<unit>{UNIT})(?![\s-]+old|-\w)", _duration),
     Rule("vague_duration", rf"(?:{_alt(VAGUE_QUANTITIES)}|the\s+(?:past|last|next|coming)\s+(?:few\s+|several\s+)?)\s*(?P<unit>(?:minute|hour|day|week|month|quarter|year|decade)s|centuries)", _vague_duration),
-    Rule("set", rf"(?P<setday>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))|(?:every|each|per)\s+(?P<sunit>{UNIT_SG})|daily|weekly|monthly|yearly|annually|hourly|nightly", _set),
+    Rule("set", rf"(?P<setday>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))|(?:every|each)\s+(?:(?P<eachday>{WEEKDAY})|(?P<eachmonth>{MONTH}))|(?:every|each|per)\s+(?P<sunit>{UNIT_SG})|daily|weekly|monthly|yearly|annually|hourly|nightly", _set),
     Rule("present", r"(?:right\s+)?now|currently|current|at\s+present|presently|nowadays|these\s+days|at\s+this\s+time", _ref("PRESENT_REF")),
     Rule("past", r"recently|recent|the\s+past|formerly|lately", _ref("PAST_REF")),
-    Rule("future", r"soon|the\s+(?:near\s+|distant\s+)?future|shortly|someday|the\s+(?:near|short)\s+term", _ref("FUTURE_REF")),
+    Rule("future", r"(?:as\s+)?soon\s+as\s+possible|soon|the\s+(?:near\s+|distant\s+)?future|shortly|someday|the\s+(?:near|short)\s+term", _ref("FUTURE_REF")),
 ]  # fmt: skip
 
 
@@ -575,6 +603,23 @@ COMBINED = re.compile(
 # Bare "May" is the modal verb unless a preposition or modifier shows it is the month.
 _MAY_MONTH_BEFORE = re.compile(r"(?:\b(?:in|since|until|till|by|of|through|from|to|during|before|after|early|late|last|next|this|mid-))\s*$", re.I)
 _BARE_AMBIGUOUS = {"may", "march"}
+# "$2 million a year", "700 seats a week", "20% annually": a rate, not a time of the story.
+_RATE = re.compile(r"(?:an?|per)\s+\w+|annually|yearly", re.I)
+_AMOUNT_BEFORE = re.compile(
+    rf"(?:\d|\b(?:hundred|thousand|million|billion|trillion|percent|cents?|{_NUMWORD})\b)[%\w]*(?:\s+[a-z]+s)?\s+$", re.I
+)
+# "soon after the vote", "as soon as trading opened": a conjunction, not "soon" the time.
+_SOON_CONJUNCTION = re.compile(r"\s+(?:after|before|as)\b", re.I)
+
+
+def _not_a_time_expression(text: str, start: int, m: re.Match[str]) -> bool:
+    """Matches that the words around them show are no time expression (checked on the full text)."""
+    word = m.group().lower()
+    if word in _BARE_AMBIGUOUS:
+        return not _MAY_MONTH_BEFORE.search(text, max(0, start - 12), start)
+    if word == "soon":
+        return bool(_SOON_CONJUNCTION.match(text, m.end()) or text[max(0, start - 3) : start].lower() == "as ")
+    return bool(_RATE.fullmatch(m.group()) and _AMOUNT_BEFORE.search(text, max(0, start - 30), start))
 
 
 # Every rule's match contains one of these words (or a word starting with a digit), so
@@ -591,7 +636,7 @@ TRIGGERS = frozenset(
 STARTERS = TRIGGERS | frozenset(SMALL_NUMBERS) | frozenset(ORDINALS) | frozenset(
     "the a an about around approximately nearly almost roughly more less fewer at up no some this these last next "
     "coming previous same earlier later early late mid that following every each per right fiscal calendar few "
-    "several many couple dozen half final latest comparable".split()
+    "several many couple dozen half final latest comparable as".split()
 )
 LOOKBACK_WORDS = 6  # an expression starts at most this many words before its trigger ("no more than sixty days")
 _WORD = re.compile(r"\w+")
@@ -623,7 +668,7 @@ def scan(text: str) -> Iterator[Match]:
             if m is None or m.end() <= word.start():
                 continue
             rule = RULES[int(m.lastgroup[1:])]  # type: ignore[index]
-            if m.group().lower() in _BARE_AMBIGUOUS and not _MAY_MONTH_BEFORE.search(text, max(0, start - 12), start):
+            if _not_a_time_expression(text, start, m):
                 continue
             covered = m.end()
             yield Match(start, m.end(), rule)

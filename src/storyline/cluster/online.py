@@ -136,8 +136,10 @@ class OnlineClusterer:
             if posting and len(posting) <= self.max_posting:
                 hits.update(posting)
         hits.pop(exclude, None)
+        # most shared keys first, ties to the oldest story: not to set order, which varies by process
+        nearest = heapq.nsmallest(self.max_candidates, hits, key=lambda s: (-hits[s], self.stories[s].seq))
         scored = []
-        for sid, _ in hits.most_common(self.max_candidates):
+        for sid in nearest:
             story = self.stories[sid]
             if self._in_window(p, story.profile):
                 feats = pair_features(p, story.profile)

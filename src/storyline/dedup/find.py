@@ -6,13 +6,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from storyline.dedup.groups import Member, UnionFind, choose_parent
 from storyline.dedup.index import DedupIndex, MemoryIndex
 from storyline.dedup.minhash import (
     DEFAULT_CONFIG,
     Fingerprint,
     MinHashConfig,
-    band_keys,
+    band_key_matrix,
     overlap,
     shared_run,
     signature,
@@ -81,31 +83,67 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 class _FingerprintCache:
     """The fingerprints of recently matched articles: a bounded LRU, so memory stays flat."""
 
-    def __init__(self, config: MinHashConfig, size: int = 4096):
-        self.config = config
+    def __init__(self, size: int = 4096):
         self.size = size
         self._items: OrderedDict[str, Fingerprint] = OrderedDict()
 
-    def get(self, article: Article) -> Fingerprint:
-        fp = self._items.pop(article.id, None) or Fingerprint.of(article.text, self.config)
-        self._items[article.id] = fp
+    def get(self, article_id: str) -> Fingerprint | None:
+        fp = self._items.pop(article_id, None)
+        if fp is not None:
+            self._items[article_id] = fp
+        return fp
+
+    def put(self, article_id: str, fp: Fingerprint) -> Fingerprint:
+        self._items[article_id] = fp
         if len(self._items) > self.size:
             self._items.popitem(last=False)
         return fp
 
 
-def _match(
-    article: Article, index: DedupIndex, uf: UnionFind, cache: _FingerprintCache, thresholds: Thresholds
+def _stored_fingerprints(
+    ids: Iterable[str], index: DedupIndex, cache: _FingerprintCache, config: MinHashConfig
+) -> dict[str, Fingerprint]:
+    """Fingerprints of indexed articles: from the cache, the rest from their text in one fetch."""
+    found: dict[str, Fingerprint] = {}
+    missing = []
+    for i in ids:
+        fp = cache.get(i)
+        if fp is None:
+            missing.append(i)
+        else:
+            found[i] = fp
+    for i, article in index.articles(missing).items():
+        found[i] = cache.put(i, Fingerprint.of(article.text, config))
+    return found
+
+
+def _match_batch(
+    batch: list[Article],
+    index: DedupIndex,
+    uf: UnionFind,
+    cache: _FingerprintCache,
+    config: MinHashConfig,
+    thresholds: Thresholds,
 ) -> None:
-    """Join the article with every verified copy among its stored candidates, then index it."""
-    fp = cache.get(article)
-    keys = band_keys(signature(fp.set, cache.config), cache.config) if fp.set.size else []
-    if keys:
-        candidates = index.candidates(keys) - {article.id}
-        for other_id, other in sorted(index.articles(candidates).items()):
-            if thresholds.is_copy(fp, cache.get(other)):
+    """Index the batch, then join each article with every verified copy indexed before it.
+
+    A batch article's candidates are the stored articles sharing a band key
+    and the batch's earlier ones, so the pairs are the same as adding the
+    articles one by one, with one index round trip per batch.
+    """
+    fps = [cache.put(a.id, Fingerprint.of(a.text, config)) for a in batch]
+    signatures = np.array([signature(fp.set, config) for fp in fps])
+    keys = [k if fp.set.size else [] for fp, k in zip(fps, band_key_matrix(signatures, config).tolist())]
+    sharing = index.add(batch, keys)
+    position = {a.id: j for j, a in enumerate(batch)}
+    candidates = [{i for i in found if position.get(i, -1) < j} for j, found in enumerate(sharing)]
+    stored = set().union(*candidates) - position.keys()
+    known = _stored_fingerprints(stored, index, cache, config) | dict(zip(position, fps))
+    for article, fp, found in zip(batch, fps, candidates):
+        for other_id in sorted(found):
+            other = known.get(other_id)
+            if other is not None and thresholds.is_copy(fp, other):
                 uf.union(article.id, other_id)
-    index.add(article, keys)
 
 
 def _join_stored_groups(index: DedupIndex, uf: UnionFind, ids: list[str]) -> None:
@@ -131,14 +169,20 @@ def find_duplicates(
     """
     index = index if index is not None else MemoryIndex()
     uf = UnionFind()
-    cache = _FingerprintCache(config)
+    cache = _FingerprintCache()
     seen: dict[str, _Seen] = {}
+    batch: list[Article] = []
     for article in articles:
         if article.id in seen:
             continue
         seen[article.id] = _seen(article)
         uf.add(article.id)
-        _match(article, index, uf, cache, thresholds)
+        batch.append(article)
+        if len(batch) == _CHUNK:
+            _match_batch(batch, index, uf, cache, config, thresholds)
+            batch = []
+    if batch:
+        _match_batch(batch, index, uf, cache, config, thresholds)
 
     batch_ids = list(seen)
     _join_stored_groups(index, uf, sorted(uf.ids()))

@@ -1,6 +1,7 @@
 """What dedup has seen before: band keys, the articles behind them, their groups.
 
-``DedupIndex`` is the interface ``find_duplicates`` works against.
+``DedupIndex`` is the interface ``find_duplicates`` works against, a batch of
+articles at a time (one round trip per batch, not per article).
 ``MemoryIndex`` keeps everything in dicts (tests, benchmarks, one-off CLI runs);
 ``storyline.storage.bands.SqlIndex`` keeps it in the database, so the corpus
 can outgrow memory and runs are incremental.
@@ -10,15 +11,15 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol, Sequence
 
+import numpy as np
+
 from storyline.model import Article, DupAssignment
 
 
 class DedupIndex(Protocol):
-    def add(self, article: Article, keys: Sequence[int]) -> None:
-        """Index an article under its band keys (replacing any keys it had)."""
-
-    def candidates(self, keys: Sequence[int]) -> set[str]:
-        """Ids of indexed articles sharing at least one band key (``keys[i]`` is band i's)."""
+    def add(self, articles: Sequence[Article], keys: Sequence[Sequence[int]]) -> list[set[str]]:
+        """Index each article under its band keys (``keys[j][i]`` is ``articles[j]``'s in band i, replacing
+        any keys it had); return, for each, the ids of the other indexed articles sharing one of its keys."""
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
         """Indexed articles by id; unknown ids are left out."""
@@ -38,25 +39,34 @@ class MemoryIndex:
 
     def __init__(self) -> None:
         self._bands: list[dict[int, list[str]]] = []
-        self._keys: dict[str, Sequence[int]] = {}
+        self._keys: dict[str, np.ndarray] = {}
         self._articles: dict[str, Article] = {}
         self._assignments: dict[str, DupAssignment] = {}
         self._groups: dict[str, set[str]] = {}
 
-    def add(self, article: Article, keys: Sequence[int]) -> None:
-        for band, key in enumerate(self._keys.get(article.id, ())):
+    def add(self, articles: Sequence[Article], keys: Sequence[Sequence[int]]) -> list[set[str]]:
+        for article, article_keys in zip(articles, keys):
+            self._index(article, article_keys)
+        return [self._sharing(a.id, k) for a, k in zip(articles, keys)]
+
+    def _index(self, article: Article, keys: Sequence[int]) -> None:
+        old = self._keys.get(article.id)
+        for band, key in enumerate(old.tolist() if old is not None else ()):
             self._bands[band][key].remove(article.id)
-        self._keys[article.id] = keys
+        self._keys[article.id] = np.array(keys, dtype=np.int64)  # a fifth of a list of Python ints
         self._articles[article.id] = article
         while len(self._bands) < len(keys):
             self._bands.append({})
-        for band, key in enumerate(keys):
-            self._bands[band].setdefault(key, []).append(article.id)
+        for table, key in zip(self._bands, keys):
+            table.setdefault(key, []).append(article.id)
 
-    def candidates(self, keys: Sequence[int]) -> set[str]:
+    def _sharing(self, article_id: str, keys: Sequence[int]) -> set[str]:
         found: set[str] = set()
         for table, key in zip(self._bands, keys):
-            found.update(table.get(key, ()))
+            bucket = table[key]
+            if len(bucket) > 1:
+                found.update(bucket)
+        found.discard(article_id)
         return found
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:

@@ -1,10 +1,11 @@
 """MinHash signatures over word shingles, and LSH band keys.
 
-Everything here is a pure function of the text and of ``MinHashConfig``: no
-global state, no randomness that depends on the process, numpy, or the
-machine. The hash parameters are derived from xxhash with a fixed seed, and
-all arithmetic is unsigned 64-bit, so Spark executors, the CLI and the web app
-compute the same signatures and band keys for the same text.
+Everything here is a pure function of the text and of ``MinHashConfig`` (the
+one module-level dict is a bounded cache of word hashes): no randomness that
+depends on the process, numpy, or the machine. The hash parameters are
+derived from xxhash with a fixed seed, and all arithmetic is unsigned 64-bit,
+so Spark executors, the CLI and the web app compute the same signatures and
+band keys for the same text.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _ROLL = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier for the rolling shingle 
 _FMIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _FMIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT_33 = np.uint64(33)
+_SHIFT_31 = np.uint64(31)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,19 @@ def _fmix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _SHIFT_33)
 
 
+_WORD_MEMO: dict[str, int] = {}  # xxh3 of recently seen words: a cache, never a different result
+_WORD_MEMO_SIZE = 100_000
+
+
+def _word_hashes(tokens: list[str]) -> np.ndarray:
+    """The xxh3 hash of each token; words repeat across articles, so their hashes are remembered (bounded)."""
+    if len(_WORD_MEMO) > _WORD_MEMO_SIZE:
+        _WORD_MEMO.clear()
+    for token in set(tokens).difference(_WORD_MEMO):
+        _WORD_MEMO[token] = xxhash.xxh3_64_intdigest(token.encode("utf-8"))
+    return np.fromiter(map(_WORD_MEMO.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+
+
 def shingle_sequence(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
     """64-bit hashes of the text's word k-shingles, in text order (repeats kept).
 
@@ -77,8 +92,7 @@ def shingle_sequence(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.nd
     tokens = words(text)
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    vocabulary = {t: xxhash.xxh3_64_intdigest(t.encode("utf-8")) for t in set(tokens)}
-    word_hashes = np.array([vocabulary[t] for t in tokens], dtype=np.uint64)
+    word_hashes = _word_hashes(tokens)
     k = min(config.shingle_words, len(tokens))
     n = len(tokens) - k + 1
     rolled = np.zeros(n, dtype=np.uint64)
@@ -87,9 +101,18 @@ def shingle_sequence(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.nd
     return _fmix64(rolled)
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for a small uint64 array: a sort and a mask (several times faster than its hash table)."""
+    ordered = np.sort(values)
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def shingles(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
     """Sorted unique 64-bit hashes of the text's word k-shingles."""
-    return np.unique(shingle_sequence(text, config))
+    return sorted_unique(shingle_sequence(text, config))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +125,7 @@ class Fingerprint:
     @classmethod
     def of(cls, text: str, config: MinHashConfig = DEFAULT_CONFIG) -> Fingerprint:
         sequence = shingle_sequence(text, config)
-        return cls(sequence, np.unique(sequence))
+        return cls(sequence, sorted_unique(sequence))
 
 
 def signature(shingle_hashes: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
@@ -116,18 +139,69 @@ def signature(shingle_hashes: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG
     a, b = config._coefficients
     v = a * (shingle_hashes % _MERSENNE_31)[None, :]
     v += b
-    v %= _MERSENNE_31  # in place: the (num_perm x shingles) matrix is allocated once
-    return v.min(axis=1).astype(np.uint32)
+    return _min_mod_mersenne(v).astype(np.uint32)
+
+
+def _min_mod_mersenne(v: np.ndarray) -> np.ndarray:
+    """Row minima of ``v mod (2^31 - 1)`` for ``v < 2^62``, in place and without division.
+
+    Since 2^31 = 1 (mod P), folding the high bits onto the low ones,
+    ``(v & P) + (v >> 31)``, keeps the residue and lands below 2P; then
+    ``min(r, r - P)`` subtracts P exactly when r >= P (below P, ``r - P``
+    wraps around to a huge unsigned value). Same values as ``v % P``, about
+    twice as fast.
+    """
+    high = v >> _SHIFT_31
+    v &= _MERSENNE_31
+    v += high
+    np.subtract(v, _MERSENNE_31, out=high)
+    np.minimum(v, high, out=v)
+    return v.min(axis=1)
 
 
 def band_keys(sig: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG) -> list[int]:
     """One signed 64-bit key per band: xxh3 of the band's little-endian values, seeded by the band number."""
-    rows = sig.astype("<u4").reshape(config.bands, config.rows)
-    keys = []
-    for band in range(config.bands):
-        key = xxhash.xxh3_64_intdigest(rows[band].tobytes(), seed=band)
-        keys.append(key - (1 << 64) if key >= (1 << 63) else key)
-    return keys
+    return band_key_matrix(sig[None, :], config)[0].tolist()
+
+
+def band_key_matrix(signatures: np.ndarray, config: MinHashConfig = DEFAULT_CONFIG) -> np.ndarray:
+    """``band_keys`` of each row of a (articles x num_perm) matrix, as an (articles x bands) int64 matrix."""
+    bands = signatures.astype(np.uint32).reshape(len(signatures), config.bands, config.rows)
+    if config.rows <= 2:
+        keys = _xxh3_4_to_8_bytes(bands, np.arange(config.bands, dtype=np.uint64))
+    else:
+        data = bands.astype("<u4").tobytes()
+        width = 4 * config.rows
+        seeds = np.tile(np.arange(config.bands), len(signatures)).tolist()
+        keys = np.array(
+            [xxhash.xxh3_64_intdigest(data[i * width : (i + 1) * width], seed=s) for i, s in enumerate(seeds)],
+            dtype=np.uint64,
+        ).reshape(len(signatures), config.bands)
+    return keys.view(np.int64)  # signed, as a BIGINT column holds it
+
+
+_XXH3_SECRET_8_24 = np.uint64(0x1CAD21F72C81017C ^ 0xDB979083E96DD4DE)  # xxh3's default secret, bytes 8-24
+_XXH3_MX = np.uint64(0x9FB21C651E98DF25)
+
+
+def _rotl64(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
+
+
+def _xxh3_4_to_8_bytes(values: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+    """xxh3_64 of each row of 1 or 2 uint32 (its little-endian bytes), seeded, for a whole matrix at once.
+
+    XXH3_len_4to8_64b of the xxHash spec, vectorised: the same values as
+    ``xxhash.xxh3_64_intdigest``, without a Python call per band.
+    """
+    seed = seeds ^ (seeds.astype(np.uint32).byteswap().astype(np.uint64) << np.uint64(32))
+    first, last = values[..., 0].astype(np.uint64), values[..., -1].astype(np.uint64)
+    h = (last + (first << np.uint64(32))) ^ (_XXH3_SECRET_8_24 - seed)
+    h ^= _rotl64(h, 49) ^ _rotl64(h, 24)
+    h *= _XXH3_MX
+    h ^= (h >> np.uint64(35)) + np.uint64(4 * values.shape[-1])
+    h *= _XXH3_MX
+    return h ^ (h >> np.uint64(28))
 
 
 def text_band_keys(text: str, config: MinHashConfig = DEFAULT_CONFIG) -> list[int]:

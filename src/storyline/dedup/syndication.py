@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from storyline.model import Article
@@ -117,11 +118,16 @@ def canonical_agency(name: str) -> str | None:
 
 
 def _agency_of_source(article: Article) -> str | None:
-    domain = (article.source.domain or "").lower().removeprefix("www.")
+    return _agency_of_outlet(article.source.domain or "", article.source.name)
+
+
+@lru_cache(maxsize=4096)  # a corpus has far fewer outlets than articles
+def _agency_of_outlet(domain: str, name: str) -> str | None:
+    domain = domain.lower().removeprefix("www.")
     for agency in AGENCIES:
         if any(domain == d or domain.endswith("." + d) for d in agency.domains):
             return agency.name
-    return canonical_agency(article.source.name)
+    return canonical_agency(name)
 
 
 def _agency_named(matched: str) -> str:

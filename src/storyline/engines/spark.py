@@ -28,7 +28,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from storyline.engines.spark_components import DRIVER_MAX_EDGES, connected_components
 from storyline.engines.spark_input import FIELDS, article_of, features_of
@@ -46,6 +46,9 @@ DEFAULT_CONF = {
     "spark.sql.shuffle.partitions": "16",
     "spark.sql.adaptive.enabled": "true",
     "spark.python.worker.reuse": "true",
+    # Rows carry texts and analyses of tens of KB: Arrow batches of 10,000 (the default)
+    # would hold hundreds of MB in a Python worker.
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "500",
 }
 
 # Band buckets with more members than this are boilerplate shared by unrelated texts
@@ -103,23 +106,64 @@ def _is_parquet_dir(spark: "SparkSession", path: str) -> bool:
     return any(s.getPath().getName().endswith(".parquet") for s in fs.listStatus(hpath))
 
 
-def _articles(rows: Iterable[Any]) -> Iterator[tuple]:
-    for row in rows:
-        record = row.asDict()
+ARTICLE_COLUMNS = (
+    ("id", "string"), ("position", "long"), ("text", "string"), ("article", "binary"), ("analysis", "string"),
+)
+
+
+def read_articles(spark: "SparkSession", path: str) -> "DataFrame":
+    """One row per article id: id, input position, text, the pickled ``Article``, the carried analysis (JSON or null)."""
+    from pyspark.sql import functions as F
+
+    # Increasing in input order: undated articles are clustered in the order given.
+    numbered = read_input(spark, path).withColumn("position", F.monotonically_increasing_id())
+    return _map_rows(numbered, lambda: _article_rows, ARTICLE_COLUMNS).dropDuplicates(["id"])
+
+
+def _article_rows(records: list[dict]) -> Iterator[tuple]:
+    for record in records:
         article = article_of(record)
-        yield article, record.get("analysis")
+        yield article.id, record["position"], article.text, pickle.dumps(article), record.get("analysis")
+
+
+_ARROW_TYPES = {"string": "string", "binary": "binary", "int": "int32", "long": "int64", "double": "float64"}
+
+
+def _map_rows(
+    df: "DataFrame", make: Callable[[], Callable[[list[dict]], Iterable[tuple]]], columns: tuple[tuple[str, str], ...]
+) -> "DataFrame":
+    """``make()(rows)`` over ``df``'s rows, as a DataFrame of ``columns`` ((name, SQL type), ...).
+
+    Rows cross between the JVM and Python as Arrow batches: ``DataFrame.rdd`` pickles
+    them one at a time, which cost most of the run with the texts and analyses they carry.
+    ``make`` runs once per task, so it can build caches and load models.
+    """
+    ddl = ", ".join(f"{name} {kind}" for name, kind in columns)
+
+    def run(batches: Iterable[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        schema = pa.schema([(name, getattr(pa, _ARROW_TYPES[kind])()) for name, kind in columns])
+        convert = make()
+        for batch in batches:
+            out = list(convert(batch.to_pylist()))
+            values = list(zip(*out)) if out else [[] for _ in columns]
+            yield pa.RecordBatch.from_arrays([pa.array(list(v), f.type) for v, f in zip(values, schema)], schema=schema)
+
+    return df.mapInArrow(run, ddl)
 
 
 # ---------------------------------------------------------------- dedup
 
 
-def dedup_job(spark: "SparkSession", articles: "RDD", driver_max_edges: int = DRIVER_MAX_EDGES) -> "DataFrame":
-    """(id, group, parent, syndicated_from) for every article."""
-    bands = spark.createDataFrame(articles.mapPartitions(_band_rows), "id string, band int, key long")
-    texts = spark.createDataFrame(articles.map(lambda a: (a.id, a.text)), "id string, text string")
+def dedup_job(spark: "SparkSession", rows: "DataFrame", driver_max_edges: int = DRIVER_MAX_EDGES) -> "DataFrame":
+    """(id, group, parent, syndicated_from) for every article of ``read_articles`` rows."""
+    texts = rows.select("id", "text")
+    bands = _map_rows(texts, lambda: _band_rows, (("id", "string"), ("band", "int"), ("key", "long")))
+    articles = rows.select("article").rdd.map(lambda r: pickle.loads(r.article))
     pairs = _band_pairs(bands)
     verified = pairs.join(texts.toDF("a", "text_a"), "a").join(texts.toDF("b", "text_b"), "b")
-    edges = spark.createDataFrame(verified.rdd.mapPartitions(_verified_pairs), "a string, b string")
+    edges = _kept_pairs(verified, _is_copy_test)
     components = connected_components(edges, driver_max_edges)
     members = articles.map(lambda a: (a.id, _member(a)))
     component_of = components.rdd.map(lambda r: (r.id, r.component))
@@ -130,12 +174,12 @@ def dedup_job(spark: "SparkSession", articles: "RDD", driver_max_edges: int = DR
     )
 
 
-def _band_rows(articles: Iterable[Any]) -> Iterator[tuple[str, int, int]]:
+def _band_rows(rows: list[dict]) -> Iterator[tuple[str, int, int]]:
     from storyline.dedup import text_band_keys
 
-    for a in articles:
-        for band, key in enumerate(text_band_keys(a.text)):
-            yield a.id, band, key
+    for r in rows:
+        for band, key in enumerate(text_band_keys(r["text"])):
+            yield r["id"], band, key
 
 
 def _band_pairs(bands: "DataFrame") -> "DataFrame":
@@ -149,22 +193,36 @@ def _band_pairs(bands: "DataFrame") -> "DataFrame":
     return left.join(right, ["band", "key"]).where("a < b").select("a", "b").distinct()
 
 
-def _verified_pairs(rows: Iterable[Any]) -> Iterator[tuple[str, str]]:
+def _kept_pairs(pairs: "DataFrame", make_test: Callable[[], Callable[[dict], bool]]) -> "DataFrame":
+    """(a, b) of the rows ``make_test()`` accepts; ``make_test`` runs once per task."""
+
+    def make() -> Callable[[list[dict]], Iterator[tuple[str, str]]]:
+        test = make_test()
+        return lambda rows: ((r["a"], r["b"]) for r in rows if test(r))
+
+    return _map_rows(pairs, make, (("a", "string"), ("b", "string")))
+
+
+def _cached(make: Callable[[Any], Any], limit: int = 4096) -> Callable[[str, Any], Any]:
+    """``make(value)`` memoised by id: a task's rows repeat ids; the cache is bounded."""
+    cache: dict[str, Any] = {}
+
+    def get(key: str, value: Any) -> Any:
+        if key not in cache:
+            if len(cache) > limit:
+                cache.clear()
+            cache[key] = make(value)
+        return cache[key]
+
+    return get
+
+
+def _is_copy_test() -> Callable[[dict], bool]:
     from storyline.dedup import DEFAULT_THRESHOLDS
     from storyline.dedup.minhash import Fingerprint
 
-    cache: dict[str, Fingerprint] = {}  # a partition's rows repeat ids; bounded below
-
-    def fingerprint(article_id: str, text: str) -> Fingerprint:
-        if article_id not in cache:
-            if len(cache) > 4096:
-                cache.clear()
-            cache[article_id] = Fingerprint.of(text)
-        return cache[article_id]
-
-    for r in rows:
-        if DEFAULT_THRESHOLDS.is_copy(fingerprint(r.a, r.text_a), fingerprint(r.b, r.text_b)):
-            yield r.a, r.b
+    fingerprint = _cached(Fingerprint.of)
+    return lambda r: DEFAULT_THRESHOLDS.is_copy(fingerprint(r["a"], r["text_a"]), fingerprint(r["b"], r["text_b"]))
 
 
 def _member(article: Any) -> tuple:
@@ -204,22 +262,34 @@ class StoryStats:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def features_rdd(articles_with_analysis: "RDD") -> "RDD":
-    """ArticleFeatures per article; spaCy runs only for rows without a carried analysis."""
-    return articles_with_analysis.mapPartitions(features_of)
+def features_rdd(rows: "DataFrame") -> "RDD":
+    """(input position, ArticleFeatures) per ``read_articles`` row; spaCy runs only for rows without a carried analysis."""
+
+    def feature_rows(records: list[dict]) -> Iterator[tuple[int, bytes]]:
+        features = features_of((pickle.loads(r["article"]), r["analysis"]) for r in records)
+        for r, f in zip(records, features):
+            yield r["position"], pickle.dumps(f)
+
+    columns = (("position", "long"), ("features", "binary"))
+    blobs = _map_rows(rows.select("position", "article", "analysis"), lambda: feature_rows, columns)
+    return blobs.rdd.map(lambda r: (r.position, pickle.loads(r.features)))
 
 
 def story_job(
-    spark: "SparkSession", features: "RDD", options: StoryOptions = StoryOptions()
+    spark: "SparkSession", positioned: "RDD", options: StoryOptions = StoryOptions()
 ) -> tuple["DataFrame", "DataFrame", StoryStats]:
-    """(id, story) per article and (story, headline, size, sources, first_seen, last_seen) per story."""
+    """(id, story) per article and (story, headline, size, sources, first_seen, last_seen) per story.
+
+    ``positioned`` holds (input position, ArticleFeatures), as ``features_rdd`` makes them.
+    """
     from pyspark.sql import functions as F
 
+    from storyline.cluster.batch import model_for, publication_key
     from storyline.cluster.features import DocFreq
-    from storyline.cluster.batch import model_for
     from storyline.engines.spark_stories import median_of_histogram, term_histogram
 
     sc = spark.sparkContext
+    features = positioned.values()
     total = features.count()
     df = features.flatMap(lambda f: [(k, 1) for k in f.keys]).reduceByKey(lambda x, y: x + y).collectAsMap()
     idf = DocFreq(total, Counter(df))
@@ -230,7 +300,7 @@ def story_job(
     stats = StoryStats(model=model.name)
 
     blobs = spark.createDataFrame(
-        features.map(lambda f: (f.id, f.published, pickle.dumps(f))), "id string, published double, blob binary"
+        features.map(lambda f: (f.id, _profile_blob(f, shared.value[1]))), "id string, blob binary"
     ).localCheckpoint()
     keys = spark.createDataFrame(
         features.mapPartitions(lambda fs: _index_rows(fs, shared.value)),
@@ -241,13 +311,12 @@ def story_job(
     scored = pairs.join(blobs.select(F.col("id").alias("a"), F.col("blob").alias("fa")), "a").join(
         blobs.select(F.col("id").alias("b"), F.col("blob").alias("fb")), "b"
     )
-    edges = spark.createDataFrame(
-        scored.rdd.mapPartitions(lambda rows: _linked_pairs(rows, shared.value)), "a string, b string"
-    ).localCheckpoint()
+    edges = _kept_pairs(scored, lambda: _link_test(shared.value)).localCheckpoint()
     stats.edges = edges.count()
     components = connected_components(edges, options.driver_max_edges)
 
-    ranked = features.sortBy(_publication_key).zipWithIndex().map(lambda fr: (fr[0].id, (fr[1], fr[0])))
+    ordered = positioned.sortBy(lambda pf: publication_key(pf[1], pf[0])).map(lambda pf: pf[1])
+    ranked = ordered.zipWithIndex().map(lambda fr: (fr[0].id, (fr[1], fr[0])))
     component_of = components.rdd.map(lambda r: (r.id, r.component))
     grouped = ranked.leftOuterJoin(component_of).map(lambda kv: (kv[1][1] or kv[0], kv[1][0])).groupByKey()
     sizes = grouped.map(lambda kv: len(kv[1])).cache()
@@ -262,12 +331,6 @@ def story_job(
         "story string, headline string, size int, sources array<string>, first_seen timestamp, last_seen timestamp",
     )
     return assignments, stories, stats
-
-
-def _publication_key(f: Any) -> tuple:
-    from storyline.engines.spark_stories import publication_key
-
-    return publication_key(f)
 
 
 def _index_rows(features: Iterable[Any], shared: tuple) -> Iterator[tuple[str, str, int | None, float | None]]:
@@ -303,16 +366,24 @@ def _window_pairs(keys: "DataFrame", options: StoryOptions) -> "DataFrame":
     return ordered.distinct()
 
 
-def _linked_pairs(rows: Iterable[Any], shared: tuple) -> Iterator[tuple[str, str]]:
-    from storyline.cluster.features import pair_features, profile
+def _profile_blob(f: Any, idf: Any) -> bytes:
+    """The pickled ``Profile`` of an article, norms included: made once, scored in many pairs."""
+    from storyline.cluster.features import profile
 
-    model, idf, options = shared
+    p = profile(f, idf)
+    for name in ("terms", "title", "names", "dates", "numbers", *p.entities):
+        p.norm(name)
+    return pickle.dumps(p)
+
+
+def _link_test(shared: tuple) -> Callable[[dict], bool]:
+    from storyline.cluster.features import pair_features
+
+    model, _, options = shared
     bars = [model.join_threshold, model.merge_threshold, model.adopt_threshold]
     threshold = options.edge_factor * min(b for b in bars if b is not None)
-    for r in rows:
-        fa, fb = pickle.loads(r.fa), pickle.loads(r.fb)
-        if model.probability(pair_features(profile(fa, idf), profile(fb, idf))) >= threshold:
-            yield r.a, r.b
+    loaded = _cached(pickle.loads)
+    return lambda r: model.probability(pair_features(loaded(r["a"], r["fa"]), loaded(r["b"], r["fb"]))) >= threshold
 
 
 def _replay(members: list[tuple[int, Any]], total: int, shared: tuple) -> Iterator[tuple[str, tuple]]:
@@ -361,21 +432,18 @@ def run_spark_batch(
     report = BatchReport("spark", input_path, details={"master": spark.sparkContext.master})
     started = time.perf_counter()
     # One row per article id, like the local engine (ids are content hashes: repeats are the same article).
-    rows = read_input(spark, input_path).rdd.mapPartitions(_articles)
-    pairs = rows.map(lambda p: (p[0].id, p)).reduceByKey(lambda x, _: x).values()
-    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
-    articles = pairs.keys()
-    report.articles = pairs.count()
+    rows = read_articles(spark, input_path).persist(StorageLevel.MEMORY_AND_DISK)
+    report.articles = rows.count()
     report.seconds["read"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    dups = dedup_job(spark, articles, options.driver_max_edges).localCheckpoint()
+    dups = dedup_job(spark, rows, options.driver_max_edges).localCheckpoint()
     dups.write.mode("overwrite").parquet(f"{out}/dup_groups")
     report.dup_groups = dups.where("id != parent").select("group").distinct().count()
     report.seconds["dedup"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    features = features_rdd(pairs).persist(StorageLevel.MEMORY_AND_DISK)
+    features = features_rdd(rows).persist(StorageLevel.MEMORY_AND_DISK)
     assignments, stories, stats = story_job(spark, features, options)
     assignments.write.mode("overwrite").parquet(f"{out}/story_articles")
     stories.write.mode("overwrite").parquet(f"{out}/stories")
@@ -386,7 +454,7 @@ def run_spark_batch(
         story_components=stats.components, largest_component=stats.largest_component,
     )
     features.unpersist()
-    pairs.unpersist()
+    rows.unpersist()
     write_manifest(spark, out, report.manifest())
     return report
 

@@ -121,9 +121,16 @@ def import_input(store: "Store", path: str, chunk: int = 500) -> tuple[int, int]
 
 
 def read_table(out: str, name: str) -> list[dict[str, Any]]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    return pq.read_table(Path(out, name)).to_pylist()
+    table = pq.read_table(Path(out, name))
+    # Spark writes nanosecond timestamps, which pyarrow hands out as pandas Timestamps
+    # when pandas is installed: microseconds come out as datetimes either way.
+    schema = pa.schema([
+        f.with_type(pa.timestamp("us", f.type.tz)) if pa.types.is_timestamp(f.type) else f for f in table.schema
+    ])
+    return table.cast(schema).to_pylist()
 
 
 def read_dup_groups(out: str) -> list[DupAssignment]:

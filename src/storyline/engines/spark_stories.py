@@ -29,11 +29,6 @@ from storyline.model import Story, StoryAssignment
 MERGE_EVERY = 100  # OnlineClusterer's default
 
 
-def publication_key(f: ArticleFeatures) -> tuple[bool, float, str]:
-    """The batch clusterer's order: publication time, undated last, ties by id."""
-    return (f.published is None, f.published or 0.0, f.id)
-
-
 def median_of_histogram(histogram: Iterable[tuple[int, int]]) -> float:
     """``statistics.median`` of the values a {value: count} histogram describes."""
     counts = sorted(histogram)

@@ -1,9 +1,10 @@
 """The dedup index in the database: band keys as indexed rows, groups in ``dup_groups``.
 
-Candidates are found with an indexed lookup on ``minhash_bands(band, key)``:
-the same equi-join PostgreSQL and Spark run, and memory stays flat however
-large the corpus grows. Use as a context manager; everything written inside
-the ``with`` block is one transaction::
+Candidates are found with indexed lookups on ``minhash_bands(band, key)``,
+one per band for a whole batch of articles: the same equi-join PostgreSQL and
+Spark run, and memory stays flat however large the corpus grows. Use as a
+context manager; everything written inside the ``with`` block is one
+transaction::
 
     with SqlIndex(store) as index:
         find_duplicates(new_articles, index)
@@ -11,10 +12,10 @@ the ``with`` block is one transaction::
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import Select, and_, bindparam, delete, or_, select
+import numpy as np
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from storyline.model import Article, DupAssignment
@@ -29,15 +30,27 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
         yield items[i : i + size]
 
 
-@lru_cache(maxsize=8)
-def _candidate_query(bands: int) -> Select:
-    """Articles sharing a band key, as an OR of (band, key) equalities with one parameter per band.
+# Who holds a batch's band keys that more than one article holds (every key has its own article):
+# the (band, key) index answers both the IN list and the GROUP BY.
+_SHARED_KEYS = """
+SELECT key, article_id FROM minhash_bands WHERE band = ? AND key IN (
+    SELECT key FROM minhash_bands WHERE band = ? AND key IN ({keys}) GROUP BY key HAVING COUNT(*) > 1
+)"""
+# Band keys are random, so each batch's rows land all over the (band, key) index: with SQLite's default
+# 2 MiB page cache most of them miss it. A fixed cache, whatever the corpus size.
+_SQLITE_PAGE_CACHE_KIB = 65536
+_INSERT_BANDS = "INSERT INTO minhash_bands (band, key, article_id) VALUES (?, ?, ?)"
 
-    SQLite and PostgreSQL answer each term from the (band, key) index (a
-    row-value IN list makes SQLite scan the table); the statement is built once.
+
+def _driver_sql(conn: Connection, statement: str, marks: int = 0) -> str:
+    """``statement`` for the DBAPI itself, with its own parameter marks.
+
+    Band rows go straight to the driver: SQLAlchemy's per-parameter handling
+    costs more than SQLite's own work on 64 rows an article.
     """
-    terms = (and_(minhash_bands.c.band == band, minhash_bands.c.key == bindparam(f"k{band}")) for band in range(bands))
-    return select(minhash_bands.c.article_id).where(or_(*terms)).distinct()
+    if marks:
+        statement = statement.format(keys=", ".join("?" * marks))
+    return statement if conn.dialect.paramstyle == "qmark" else statement.replace("?", "%s")
 
 
 class SqlIndex:
@@ -46,10 +59,12 @@ class SqlIndex:
     def __init__(self, store: Store):
         self.store = store
         self._conn: Connection | None = None
+        self._page_cache: int | None = None
 
     def __enter__(self) -> SqlIndex:
         self._conn = self.store.engine.connect()
         self._conn.begin()
+        self._page_cache = self._set_sqlite_page_cache(-_SQLITE_PAGE_CACHE_KIB)
         return self
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
@@ -58,8 +73,17 @@ class SqlIndex:
             conn.commit()
         else:
             conn.rollback()
+        self._set_sqlite_page_cache(self._page_cache)  # the pooled connection goes back as it came
         conn.close()
         self._conn = None
+
+    def _set_sqlite_page_cache(self, size: int | None) -> int | None:
+        """Set SQLite's page cache of this connection (negative: KiB); returns the previous size."""
+        if self.conn.dialect.name != "sqlite" or size is None:
+            return None
+        previous = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        self.conn.exec_driver_sql(f"PRAGMA cache_size={int(size)}")
+        return previous
 
     @property
     def conn(self) -> Connection:
@@ -67,17 +91,39 @@ class SqlIndex:
             raise RuntimeError("use SqlIndex inside a `with` block")
         return self._conn
 
-    def add(self, article: Article, keys: Sequence[int]) -> None:
-        self.conn.execute(delete(minhash_bands).where(minhash_bands.c.article_id == article.id))
-        if keys:
-            rows = [{"article_id": article.id, "band": band, "key": key} for band, key in enumerate(keys)]
-            self.conn.execute(minhash_bands.insert(), rows)
+    def add(self, articles: Sequence[Article], keys: Sequence[Sequence[int]]) -> list[set[str]]:
+        ids = [a.id for a in articles]
+        for chunk in _chunks(ids):
+            self.conn.execute(delete(minhash_bands).where(minhash_bands.c.article_id.in_(chunk)))
+        keyed = [j for j, k in enumerate(keys) if len(k)]
+        sharing: dict[str, set[str]] = {i: set() for i in ids}
+        if keyed:
+            matrix = np.array([keys[j] for j in keyed], dtype=np.int64)  # one row of band keys per article
+            self._insert(np.array(ids, dtype=object)[keyed], matrix)
+            for holders in self._shared_keys(matrix):
+                for i in holders:
+                    if i in sharing:
+                        sharing[i].update(holders)
+        return [sharing[i] - {i} for i in ids]
 
-    def candidates(self, keys: Sequence[int]) -> set[str]:
-        if not keys:
-            return set()
-        query = _candidate_query(len(keys))
-        return set(self.conn.scalars(query, {f"k{band}": key for band, key in enumerate(keys)}))
+    def _insert(self, owners: np.ndarray, matrix: np.ndarray) -> None:
+        """Band rows in (band, key) order, so the index's B-tree is written page by page rather than at random."""
+        bands = np.broadcast_to(np.arange(matrix.shape[1]), matrix.shape).ravel()
+        keys = matrix.ravel()
+        order = np.lexsort((keys, bands))
+        owner = np.repeat(owners, matrix.shape[1])
+        rows = zip(bands[order].tolist(), keys[order].tolist(), owner[order].tolist())
+        self.conn.exec_driver_sql(_driver_sql(self.conn, _INSERT_BANDS), list(rows))
+
+    def _shared_keys(self, matrix: np.ndarray) -> Iterator[list[str]]:
+        """For each (band, key) of the matrix that more than one stored article holds: its holders."""
+        for band in range(matrix.shape[1]):
+            for chunk in _chunks(np.unique(matrix[:, band]).tolist()):
+                holders: dict[int, list[str]] = {}
+                statement = _driver_sql(self.conn, _SHARED_KEYS, len(chunk))
+                for key, article_id in self.conn.exec_driver_sql(statement, (band, band, *chunk)):
+                    holders.setdefault(key, []).append(article_id)
+                yield from holders.values()
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
         return {a.id: a for a in self.store.get_articles(ids)}
