@@ -169,6 +169,19 @@ def test_stories_fade_outside_the_time_window(analyzer):
     assert story_of["kov1"] == story_of["kov2"] != story_of["kov3"]
 
 
+def test_the_same_story_years_apart_still_finds_this_years_reports(features):
+    """Yearly repeats of one story share every key; the old ones must not crowd out the new."""
+    kov = [f for f in features if f.id.startswith("kov")]
+    clusterer = OnlineClusterer(choose_model(features), DocFreq.of(features), max_posting=4)
+    year = 365 * 86_400.0
+    for n in range(8):
+        for f in kov:
+            clusterer.add(dataclasses.replace(f, id=f"{f.id}-{n}", published=f.published + n * year))
+    stories = {s.story for s in clusterer.assignments()}
+    assert len(stories) == 8  # one per year: kov1, kov2 and kov3 of a year together
+    assert max(len(p) for p in clusterer.postings.values()) <= 1  # only the current year's story is listed
+
+
 def test_stories_found_to_be_one_are_merged(features):
     # Joining is switched off, so every article starts a story; merge passes must rebuild the groups.
     base = cluster_features(features).model

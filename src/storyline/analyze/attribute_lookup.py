@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
@@ -129,6 +130,10 @@ class AttributeLookup:
         for rule, start, end in matches:
             set_token_attrs(doc[start + indices[rule] if indices[rule] >= 0 else end + indices[rule]], attrs[rule])
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """The component protocol's batch call; rules apply one Doc at a time."""
+        return map(self, docs)
 
 
 @Language.factory("storyline_attribute_lookup", default_config={"patterns": []})

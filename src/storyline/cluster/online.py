@@ -3,7 +3,8 @@
 Cost stays close to linear in the number of articles because an article is compared only
 with the stories that share one of its index keys (its highest-weighted rare terms and its
 named entities) and that were active within ``window_days`` of it; very common keys (long
-posting lists) are skipped. Every ``merge_every`` articles, the stories that changed are
+posting lists) are skipped, and stories that ended a window before the newest article are
+taken out of the posting lists, so those lists hold what is current, not the whole archive. Every ``merge_every`` articles, the stories that changed are
 compared with their own candidates, centroid to centroid, and merged when the same model
 says they are one story. ``finish`` merges until nothing changes and, when the model says
 so, lets small stories join their best story at a lower threshold.
@@ -12,6 +13,7 @@ so, lets small stories join their best story at a lower threshold.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -111,6 +113,8 @@ class OnlineClusterer:
         self.merges: list[Merge] = []
         self._dirty: set[str] = set()
         self._seq = 0
+        self._posted: set[str] = set()  # stories in the posting lists
+        self._expired_to = -math.inf  # stories that ended before this are out of the lists
 
     # ------------------------------------------------------------ candidates
 
@@ -153,6 +157,8 @@ class OnlineClusterer:
         """The article's profile and its scored candidate stories; nothing is placed yet."""
         if self.learn_idf:
             self.idf.add(features)
+        if features.published is not None:
+            self._expire(features.published)
         p = profile(features, self.idf)
         self.meta[features.id] = _Meta(features.title, features.source, features.published, p.title)
         return p, self.candidates(p)
@@ -189,6 +195,34 @@ class OnlineClusterer:
         for key in keys - story.keys:
             self.postings.setdefault(key, set()).add(sid)
         story.keys |= keys
+        self._posted.add(sid)
+
+    def _unpost(self, sid: str) -> None:
+        story = self.stories[sid]
+        for key in story.keys:
+            posting = self.postings.get(key)
+            if posting is not None:
+                posting.discard(sid)
+                if not posting:
+                    del self.postings[key]
+        story.keys = set()
+        self._posted.discard(sid)
+
+    def _expire(self, now: float) -> None:
+        """Take out of the posting lists the stories that ended more than a window before ``now``.
+
+        No article of ``now`` or later can join them (the window), yet they would lengthen
+        the lists until common keys pass ``max_posting`` and find nothing. The horizon moves
+        in steps of a quarter window, a function of ``now`` alone, so a replay of part of the
+        corpus (the Spark engine) expires the same stories at the same articles.
+        """
+        step = self.window / 4
+        horizon = math.floor((now - self.window) / step) * step
+        if horizon <= self._expired_to:
+            return
+        self._expired_to = horizon
+        for sid in [s for s in self._posted if (last := self.stories[s].profile.last) is not None and last < horizon]:
+            self._unpost(sid)
 
     # ------------------------------------------------------------ merging stories
 
@@ -210,9 +244,9 @@ class OnlineClusterer:
         keep.article_ids.extend(gone.article_ids)
         for article in gone.article_ids:
             self.story_of[article] = keep.id
-        for key in gone.keys:
-            self.postings[key].discard(gone.id)
-        self._post(keep.id, gone.keys)
+        keys = gone.keys
+        self._unpost(gone.id)
+        self._post(keep.id, keys)
         del self.stories[gone.id]
         self._dirty.discard(gone.id)
         self._dirty.add(keep.id)
