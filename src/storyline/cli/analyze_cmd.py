@@ -45,7 +45,7 @@ def _analyzer(processes: int, batch_size: int) -> "Analyzer":
 def analyze(
     paths: List[str] = typer.Argument(None, help="Inputs to analyse without storing them (any ingest format; JSONL with id, text, published works for any corpus). Without paths, the store is analysed."),
     db: Optional[str] = db_option(),
-    processes: int = typer.Option(1, "--processes", "-j", min=1, help="spaCy worker processes."),
+    processes: int = typer.Option(1, "--processes", "-j", min=1, help="Worker processes, each running spaCy and the extractors."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Texts per spaCy batch."),
     fmt: OutputFormat = typer.Option(None, "--format", help="jsonl/json: print one analysis per article; table: a summary. Default: jsonl for paths, table for the store."),
 ) -> None:

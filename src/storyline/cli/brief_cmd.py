@@ -55,7 +55,7 @@ def brief(
     fmt: BriefFormat = typer.Option(BriefFormat.terminal, "--format", help="terminal (rich), markdown, html (one self-contained file) or json (see brief/schema.json)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     min_articles: int = typer.Option(1, "--min-articles", min=1, help="Skip stories with fewer articles."),
-    processes: int = typer.Option(1, "--processes", "-j", min=1, help="spaCy worker processes for the analysis."),
+    processes: int = typer.Option(1, "--processes", "-j", min=1, help="Analysis worker processes, each running spaCy and the extractors."),
     timings: bool = typer.Option(False, "--timings", help="Print the time each stage took (on stderr)."),
 ) -> None:
     """Write one sourced brief per story: agreed facts counted by independent publisher,
