@@ -100,6 +100,32 @@ def test_features_use_lemmas_entities_and_title(features):
     assert "rehab" in kov1.title_terms and "enter" in kov1.title_terms  # "enters" -> lemma of the body
 
 
+def test_lead_holds_the_names_of_the_title_and_first_sentences(features):
+    kov1 = next(f for f in features if f.id == "kov1")
+    assert {"name:kovansky", "name:denver", "name:blue"} <= set(kov1.lead)
+    # the publicist is named in the third sentence only: a name of the body, not of the lead
+    assert "name:whitlow" in kov1.names and "name:whitlow" not in kov1.lead
+    assert set(kov1.lead) <= set(kov1.names)
+
+
+def test_a_one_article_story_is_joined_only_above_the_seed_bar(features):
+    base = cluster_features(features).model
+    by_id = {f.id: f for f in features}
+    strict = dataclasses.replace(base, seed_threshold=1.1, merge_threshold=1.1, adopt_threshold=None)
+    assert strict.join_bar(1) == 1.1 and strict.join_bar(2) == base.join_threshold
+    online = OnlineClusterer(strict, DocFreq.of(features))
+    online.add(by_id["kov1"])
+    second = online.add(by_id["kov2"])
+    assert second.best.probability >= base.join_threshold and not second.joined  # only the seed bar kept it out
+    # a story of two articles is joined at the join threshold
+    pair = OnlineClusterer(strict, DocFreq.of(features))
+    story = pair.add(by_id["kov1"]).story
+    pair.place("kov2", pair.observe(by_id["kov2"])[0], story)
+    third = pair.add(by_id["kov3"])
+    assert third.joined and third.story == story
+    assert dataclasses.replace(base, seed_threshold=None).join_bar(1) == base.join_threshold
+
+
 def test_lookalike_stories_are_kept_apart_and_grouped(features):
     result = cluster_features(features)
     assert result.model.name == "article"

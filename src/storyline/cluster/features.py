@@ -5,10 +5,11 @@ online clusterer, the batch clusterer, ``storyline why`` and (later) Spark UDFs 
 exactly the same numbers.
 
 An article becomes a ``Profile``: L2-normalised TF-IDF vectors for body lemmas and title
-lemmas, IDF-weighted vectors for people, places, organisations and mentioned dates, and
-its publication time. A story's profile is the sum of its articles' profiles (a centroid
-up to scale, which cosine ignores), so article-story and story-story comparisons use the
-same ``pair_features`` and ``score``.
+lemmas, IDF-weighted vectors for people, places, organisations, mentioned dates and the
+names of its lead (title and first sentences: who the report is about), and its publication
+time. A story's profile is the sum of its articles' profiles (a centroid up to scale, which
+cosine ignores), so article-story and story-story comparisons use the same ``pair_features``
+and ``score``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# The lead: the title and the first sentences, where a report says which event it is about. Two
+# same-type events (two DUI arrests of players of one team) share the body's names; the lead's differ.
+LEAD_SENTENCES = 2
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -51,6 +55,7 @@ class ArticleFeatures:
     names: dict[str, int]  # proper-noun lemmas, whatever entity type (if any) they got
     dates: dict[str, int]  # dates mentioned in the text: "2008", "2008-12", "march 14"
     numbers: dict[str, int]  # amounts mentioned in the text: "6.1", "$160 million"
+    lead: dict[str, int] = field(default_factory=dict)  # ``names`` of the title and the first sentences
 
     @property
     def keys(self) -> set[str]:
@@ -62,10 +67,12 @@ class ArticleFeatures:
 
 
 def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
-    """Counts of content lemmas, title lemmas, entities and mentioned dates."""
+    """Counts of content lemmas, title lemmas, entities, mentioned dates and the lead's names."""
     lemma_of: dict[str, str] = {}
     terms: Counter[str] = Counter()
     names: Counter[str] = Counter()
+    lead: Counter[str] = Counter()
+    lead_end = analysis.sentences[:LEAD_SENTENCES][-1][1] if analysis.sentences else 0
     for tok in analysis.tokens:
         word = article.text[tok.start : tok.end].lower()
         lemma_of.setdefault(word, tok.lemma)
@@ -73,6 +80,8 @@ def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
             terms[tok.lemma] += 1
             if tok.pos == "PROPN":
                 names[f"name:{tok.lemma}"] += 1
+                if tok.start < lead_end:
+                    lead[f"name:{tok.lemma}"] += 1
     entities: Counter[str] = Counter()
     dates: Counter[str] = Counter()
     numbers: Counter[str] = Counter()
@@ -91,17 +100,20 @@ def article_features(article: Article, analysis: Analysis) -> ArticleFeatures:
         if timex.value and timex.resolved and not timex.anchored and re.match(r"\d{4}-\d\d", timex.value):
             dates[timex.value[:7]] += 1
     published = article.published or analysis.published
+    title = title_terms(article.title or "", lemma_of)
+    lead.update({f"name:{lemma}": n for lemma, n in title.items() if f"name:{lemma}" in names})
     return ArticleFeatures(
         id=article.id,
         title=article.title or "",
         source=article.source.name,
         published=published.timestamp() if published else None,
         terms=dict(terms),
-        title_terms=title_terms(article.title or "", lemma_of),
+        title_terms=title,
         entities=dict(entities),
         names=dict(names),
         dates=dict(dates),
         numbers=dict(numbers),
+        lead=dict(lead),
     )
 
 
@@ -198,10 +210,11 @@ class Profile:
     first: float | None
     last: float | None
     size: int = 1
+    lead: SparseVec = field(default_factory=dict)
     _norms: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def vector(self, name: str) -> SparseVec:
-        """``terms``, ``title``, ``names``, ``dates``, ``numbers`` or an entity kind."""
+        """``terms``, ``title``, ``names``, ``dates``, ``numbers``, ``lead`` or an entity kind."""
         return self.entities.get(name, {}) if name in ENTITY_KINDS else getattr(self, name)
 
     def norm(self, name: str) -> float:
@@ -219,6 +232,7 @@ class Profile:
         add_into(self.names, other.names)
         add_into(self.dates, other.dates)
         add_into(self.numbers, other.numbers)
+        add_into(self.lead, other.lead)
         self.first = _min(self.first, other.first)
         self.last = _max(self.last, other.last)
         self.size += other.size
@@ -227,6 +241,7 @@ class Profile:
         return Profile(
             dict(self.terms), dict(self.title), {k: dict(v) for k, v in self.entities.items()},
             dict(self.names), dict(self.dates), dict(self.numbers), self.first, self.last, self.size,
+            dict(self.lead),
         )
 
 
@@ -243,6 +258,7 @@ def profile(features: ArticleFeatures, idf: DocFreq) -> Profile:
         numbers=tfidf(features.numbers, idf),
         first=features.published,
         last=features.published,
+        lead=tfidf(features.lead, idf),
     )
 
 
@@ -256,10 +272,10 @@ def _max(a: float | None, b: float | None) -> float | None:
 
 # ---------------------------------------------------------------- pair features and score
 
-VECTORS = ("terms", "title", "names", "dates", "numbers") + ENTITY_KINDS
+VECTORS = ("terms", "title", "names", "dates", "numbers", "lead") + ENTITY_KINDS
 FEATURES = (
     "body", "title", "names", "names_clash", "person", "person_clash", "place", "place_clash", "org",
-    "dates", "dates_clash", "numbers", "numbers_clash", "time_gap", "undated",
+    "dates", "dates_clash", "numbers", "numbers_clash", "time_gap", "undated", "lead", "lead_clash",
 )
 
 
@@ -296,6 +312,7 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
     names, names_clash = _overlap_and_clash(a, b, "names")
     dates, dates_clash = _overlap_and_clash(a, b, "dates")
     numbers, numbers_clash = _overlap_and_clash(a, b, "numbers")
+    lead, lead_clash = _overlap_and_clash(a, b, "lead")
     gap = gap_days(a, b)
     return {
         "body": _cos(a, b, "terms"),
@@ -313,6 +330,8 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
         "numbers_clash": numbers_clash,
         "time_gap": math.log1p(gap) if gap is not None else 0.0,  # undated: no penalty
         "undated": 1.0 if gap is None else 0.0,  # lets a model trained on dated news adjust its bias
+        "lead": lead,
+        "lead_clash": lead_clash,
     }
 
 
@@ -330,6 +349,16 @@ class ScoreModel:
     # ``adopt_threshold`` (None: never): small fragments of a story, when the evidence is weak.
     adopt_threshold: float | None = None
     adopt_below: int = 2
+    # An article joins a story of one article only at or above this (None: ``join_threshold``).
+    # Two reports of same-type events (two DUI arrests of players of one team) look alike
+    # article to article; the first join decides what a story is about, so it needs more.
+    seed_threshold: float | None = None
+
+    def join_bar(self, story_size: int) -> float:
+        """The probability an article needs to join a story of ``story_size`` articles."""
+        if story_size == 1 and self.seed_threshold is not None:
+            return max(self.join_threshold, self.seed_threshold)
+        return self.join_threshold
 
     def logit(self, feats: Mapping[str, float]) -> float:
         return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())

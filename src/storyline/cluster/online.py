@@ -1,4 +1,5 @@
-"""Online story clustering, like a news desk: each article joins its best story or starts one.
+"""Online story clustering, like a news desk: each article joins its best story or starts one
+(a story of one article needs the model's higher seed bar, see ``ScoreModel.join_bar``).
 
 Cost stays close to linear in the number of articles because an article is compared only
 with the stories that share one of its index keys (its highest-weighted rare terms and its
@@ -167,7 +168,7 @@ class OnlineClusterer:
         """Place one article: join the best story if the model says so, else start a new one."""
         p, cands = self.observe(features)
         best = cands[0] if cands else None
-        joined = best is not None and best.probability >= self.model.join_threshold
+        joined = best is not None and best.probability >= self.model.join_bar(self.stories[best.story].profile.size)
         sid = self.place(features.id, p, best.story if joined and best else None)
         decision = Decision(features.id, sid, joined, best, len(cands))
         self.decisions[features.id] = decision

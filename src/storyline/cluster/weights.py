@@ -4,13 +4,14 @@ from storyline.cluster.features import ScoreModel
 
 ARTICLE_MODEL = ScoreModel(
     name='article',
-    weights={"body": 2.3938, "title": 3.6542, "names": 4.5011, "names_clash": -2.7152, "person": 2.2895, "person_clash": -0.8891, "place": 0.9125, "place_clash": -0.6253, "org": -1.5688, "dates": 1.5849, "dates_clash": -0.4492, "numbers": 1.7204, "numbers_clash": -0.6622, "time_gap": 0.0, "undated": 0.0},
-    bias=-1.2667,
-    join_threshold=0.1,
+    weights={"body": 2.7107, "title": 1.9717, "names": 2.9728, "names_clash": -2.8228, "person": 2.21, "person_clash": -0.6702, "place": 0.378, "place_clash": -0.6353, "org": -1.2201, "dates": 1.6492, "dates_clash": -0.3295, "numbers": 1.6749, "numbers_clash": -0.7221, "time_gap": 0.0, "undated": 0.0, "lead": 0.8449, "lead_clash": -1.6189},
+    bias=0.1929,
+    join_threshold=0.2,
     merge_threshold=0.9,
     trained_on='ECB+ Cybulska train+dev topics',
     adopt_threshold=0.01,
     adopt_below=2,
+    seed_threshold=0.6,
 )
 HEADLINE_MODEL = ScoreModel(
     name='headline',
@@ -21,6 +22,7 @@ HEADLINE_MODEL = ScoreModel(
     trained_on='UCI subset, first half of the stream by timestamp',
     adopt_threshold=0.05,
     adopt_below=5,
+    seed_threshold=None,
 )
 HEADLINE_UNDATED_MODEL = ScoreModel(
     name='headline-undated',
@@ -31,4 +33,5 @@ HEADLINE_UNDATED_MODEL = ScoreModel(
     trained_on='UCI subset, first half of the stream by timestamp, dates hidden',
     adopt_threshold=0.01,
     adopt_below=5,
+    seed_threshold=None,
 )

@@ -368,10 +368,10 @@ def _window_pairs(keys: "DataFrame", options: StoryOptions) -> "DataFrame":
 
 def _profile_blob(f: Any, idf: Any) -> bytes:
     """The pickled ``Profile`` of an article, norms included: made once, scored in many pairs."""
-    from storyline.cluster.features import profile
+    from storyline.cluster.features import VECTORS, profile
 
     p = profile(f, idf)
-    for name in ("terms", "title", "names", "dates", "numbers", *p.entities):
+    for name in VECTORS:
         p.norm(name)
     return pickle.dumps(p)
 
