@@ -47,8 +47,9 @@ DEFAULT_CONF = {
     "spark.sql.adaptive.enabled": "true",
     "spark.python.worker.reuse": "true",
     # Rows carry texts and analyses of tens of KB: Arrow batches of 10,000 (the default)
-    # would hold hundreds of MB in a Python worker.
-    "spark.sql.execution.arrow.maxRecordsPerBatch": "500",
+    # would hold hundreds of MB in a Python worker, and a 100k run with batches of 500
+    # once hung with the worker and the JVM each waiting on the other (pyspark 4.3).
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "100",
 }
 
 # Band buckets with more members than this are boilerplate shared by unrelated texts
@@ -107,12 +108,16 @@ def _is_parquet_dir(spark: "SparkSession", path: str) -> bool:
 
 
 ARTICLE_COLUMNS = (
-    ("id", "string"), ("position", "long"), ("text", "string"), ("article", "binary"), ("analysis", "string"),
+    ("id", "string"), ("position", "long"), ("text", "string"), ("article", "binary"), ("features", "binary"),
 )
 
 
 def read_articles(spark: "SparkSession", path: str) -> "DataFrame":
-    """One row per article id: id, input position, text, the pickled ``Article``, the carried analysis (JSON or null)."""
+    """One row per article id: id, input position, text, the pickled ``Article`` and its clustering features.
+
+    The features are made here, from the carried analysis (or by running the Analyzer
+    when a row has none), so the analyses, tens of KB a row, never travel back to the JVM.
+    """
     from pyspark.sql import functions as F
 
     # Increasing in input order: undated articles are clustered in the order given.
@@ -121,9 +126,10 @@ def read_articles(spark: "SparkSession", path: str) -> "DataFrame":
 
 
 def _article_rows(records: list[dict]) -> Iterator[tuple]:
-    for record in records:
-        article = article_of(record)
-        yield article.id, record["position"], article.text, pickle.dumps(article), record.get("analysis")
+    articles = [article_of(r) for r in records]
+    features = features_of(zip(articles, (r.get("analysis") for r in records)))
+    for record, article, f in zip(records, articles, features):
+        yield article.id, record["position"], article.text, pickle.dumps(article), pickle.dumps(f)
 
 
 _ARROW_TYPES = {"string": "string", "binary": "binary", "int": "int32", "long": "int64", "double": "float64"}
@@ -263,16 +269,8 @@ class StoryStats:
 
 
 def features_rdd(rows: "DataFrame") -> "RDD":
-    """(input position, ArticleFeatures) per ``read_articles`` row; spaCy runs only for rows without a carried analysis."""
-
-    def feature_rows(records: list[dict]) -> Iterator[tuple[int, bytes]]:
-        features = features_of((pickle.loads(r["article"]), r["analysis"]) for r in records)
-        for r, f in zip(records, features):
-            yield r["position"], pickle.dumps(f)
-
-    columns = (("position", "long"), ("features", "binary"))
-    blobs = _map_rows(rows.select("position", "article", "analysis"), lambda: feature_rows, columns)
-    return blobs.rdd.map(lambda r: (r.position, pickle.loads(r.features)))
+    """(input position, ArticleFeatures) per ``read_articles`` row."""
+    return rows.select("position", "features").rdd.map(lambda r: (r.position, pickle.loads(r.features)))
 
 
 def story_job(
