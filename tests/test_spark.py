@@ -13,7 +13,7 @@ import pytest
 
 from storyline.engines.spark_input import record_of
 from storyline.engines.spark_results import read_dup_groups, read_stories, read_story_assignments, run_local_batch
-from storyline.engines.spark_stories import _multiples_between, median_of_histogram
+from storyline.engines.spark_stories import _multiples_between, clock_ranks, median_of_histogram
 from storyline.eval.cluster import bcubed
 from storyline.model import Article, Provenance, Source
 
@@ -257,7 +257,11 @@ def test_median_of_histogram_equals_statistics_median():
 
 
 def test_merge_passes_counted_at_global_positions():
-    assert _multiples_between(1, 101, 100) == 1  # after the 100th article of the corpus
-    assert _multiples_between(101, 200, 100) == 0
-    assert _multiples_between(99, 401, 100) == 4
-    assert _multiples_between(5, 9, 0) == 0
+    assert list(_multiples_between(1, 101, 100)) == [100]  # after the 100th article of the corpus
+    assert list(_multiples_between(101, 200, 100)) == []
+    assert list(_multiples_between(99, 401, 100)) == [100, 200, 300, 400]
+    assert list(_multiples_between(5, 9, 0)) == []
+    # the replay's clock: the article before each merge pass, and the last one
+    assert clock_ranks(250, 100) == [99, 199, 249]
+    assert clock_ranks(200, 100) == [99, 199]
+    assert clock_ranks(0, 100) == []

@@ -159,7 +159,7 @@ class OnlineClusterer:
         if self.learn_idf:
             self.idf.add(features)
         if features.published is not None:
-            self._expire(features.published)
+            self.advance(features.published)
         p = profile(features, self.idf)
         self.meta[features.id] = _Meta(features.title, features.source, features.published, p.title)
         return p, self.candidates(p)
@@ -209,13 +209,13 @@ class OnlineClusterer:
         story.keys = set()
         self._posted.discard(sid)
 
-    def _expire(self, now: float) -> None:
-        """Take out of the posting lists the stories that ended more than a window before ``now``.
+    def advance(self, now: float) -> None:
+        """The clock: stories that ended more than a window before ``now`` leave the posting lists.
 
         No article of ``now`` or later can join them (the window), yet they would lengthen
         the lists until common keys pass ``max_posting`` and find nothing. The horizon moves
         in steps of a quarter window, a function of ``now`` alone, so a replay of part of the
-        corpus (the Spark engine) expires the same stories at the same articles.
+        corpus (the Spark engine) that advances to the same times expires the same stories.
         """
         step = self.window / 4
         horizon = math.floor((now - self.window) / step) * step

@@ -284,7 +284,7 @@ def story_job(
 
     from storyline.cluster.batch import model_for, publication_key
     from storyline.cluster.features import DocFreq
-    from storyline.engines.spark_stories import median_of_histogram, term_histogram
+    from storyline.engines.spark_stories import clock_ranks, median_of_histogram, term_histogram
 
     sc = spark.sparkContext
     features = positioned.values()
@@ -314,13 +314,15 @@ def story_job(
     components = connected_components(edges, options.driver_max_edges)
 
     ordered = positioned.sortBy(lambda pf: publication_key(pf[1], pf[0])).map(lambda pf: pf[1])
-    ranked = ordered.zipWithIndex().map(lambda fr: (fr[0].id, (fr[1], fr[0])))
+    ranked = ordered.zipWithIndex().map(lambda fr: (fr[0].id, (fr[1], fr[0]))).cache()
+    wanted = set(clock_ranks(total))
+    clock = sc.broadcast(dict(ranked.values().filter(lambda rf: rf[0] in wanted).map(lambda rf: (rf[0], rf[1].published)).collect()))
     component_of = components.rdd.map(lambda r: (r.id, r.component))
     grouped = ranked.leftOuterJoin(component_of).map(lambda kv: (kv[1][1] or kv[0], kv[1][0])).groupByKey()
     sizes = grouped.map(lambda kv: len(kv[1])).cache()
     stats.components = sizes.filter(lambda n: n > 1).count()
     stats.largest_component = sizes.max() if total else 0
-    results = grouped.flatMap(lambda kv: _replay(list(kv[1]), total, shared.value)).cache()
+    results = grouped.flatMap(lambda kv: _replay(list(kv[1]), total, shared.value, clock.value)).cache()
     assignments = spark.createDataFrame(
         results.filter(lambda r: r[0] == "a").map(lambda r: r[1]), "id string, story string"
     )
@@ -384,11 +386,11 @@ def _link_test(shared: tuple) -> Callable[[dict], bool]:
     return lambda r: model.probability(pair_features(loaded(r["a"], r["fa"]), loaded(r["b"], r["fb"]))) >= threshold
 
 
-def _replay(members: list[tuple[int, Any]], total: int, shared: tuple) -> Iterator[tuple[str, tuple]]:
+def _replay(members: list[tuple[int, Any]], total: int, shared: tuple, clock: dict) -> Iterator[tuple[str, tuple]]:
     from storyline.engines.spark_stories import replay_component
 
     model, idf, _ = shared
-    assignments, stories = replay_component(members, total, model, idf)
+    assignments, stories = replay_component(members, total, model, idf, clock)
     for a in assignments:
         yield "a", (a.id, a.story)
     for s in stories:

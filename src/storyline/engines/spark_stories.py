@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from storyline.cluster.features import ArticleFeatures, DocFreq, ScoreModel
 from storyline.cluster.online import OnlineClusterer
@@ -46,34 +46,53 @@ def median_of_histogram(histogram: Iterable[tuple[int, int]]) -> float:
     return statistics.fmean(found)
 
 
+def clock_ranks(total: int, merge_every: int = MERGE_EVERY) -> list[int]:
+    """The global ranks whose publication times a replay needs: before each merge pass, and the last."""
+    ranks = list(range(merge_every - 1, total, merge_every)) if merge_every else []
+    return ranks + [total - 1] if total and (not ranks or ranks[-1] != total - 1) else ranks
+
+
 def replay_component(
     members: list[tuple[int, ArticleFeatures]],
     total: int,
     model: ScoreModel,
     idf: DocFreq,
+    clock: Mapping[int, float | None],
     merge_every: int = MERGE_EVERY,
 ) -> tuple[list[StoryAssignment], list[Story]]:
-    """The online pass over one component; ``members`` are (global rank, features), ``total`` the corpus size."""
+    """The online pass over one component; ``members`` are (global rank, features), ``total`` the corpus size.
+
+    ``clock`` holds the publication time at each of ``clock_ranks``: the global pass has
+    seen those articles before its merge passes and its finish, so its posting lists have
+    expired what they make old, and the replay advances its clock to the same times.
+    """
     clusterer = OnlineClusterer(model, idf, merge_every=0)
     members = sorted(members, key=lambda m: m[0])
     for i, (rank, features) in enumerate(members):
         clusterer.add(features)
         next_count = members[i + 1][0] + 1 if i + 1 < len(members) else total + 1
-        _merge_passes(clusterer, _multiples_between(rank + 1, next_count, merge_every))
+        _merge_passes(clusterer, _multiples_between(rank + 1, next_count, merge_every), clock)
+    _advance(clusterer, clock.get(total - 1))
     clusterer.finish()
     return clusterer.assignments(), clusterer.story_records()
 
 
-def _multiples_between(low: int, high: int, step: int) -> int:
-    """How many multiples of ``step`` lie in [low, high): the global merge passes in that stretch."""
-    return (high - 1) // step - (low - 1) // step if step else 0
+def _multiples_between(low: int, high: int, step: int) -> range:
+    """The multiples of ``step`` in [low, high): the article counts after which the global pass merged."""
+    return range((low + step - 1) // step * step, high, step) if step else range(0)
 
 
-def _merge_passes(clusterer: OnlineClusterer, passes: int) -> None:
-    # A pass that merges nothing leaves no story dirty, so the passes after it change nothing.
-    for _ in range(passes):
+def _advance(clusterer: OnlineClusterer, now: float | None) -> None:
+    if now is not None:
+        clusterer.advance(now)
+
+
+def _merge_passes(clusterer: OnlineClusterer, counts: range, clock: Mapping[int, float | None]) -> None:
+    for count in counts:
+        _advance(clusterer, clock.get(count - 1))
         before = len(clusterer.merges)
         clusterer.merge_pass()
+        # A pass that merges nothing leaves no story dirty, so the passes after it change nothing.
         if len(clusterer.merges) == before:
             return
 
