@@ -247,7 +247,43 @@ def test_undated_headlines_get_the_model_trained_without_dates(analyzer, article
     assert choose_model(dated).name == "headline"
     assert choose_model(undated).name == "headline-undated"
     assert choose_model(undated).weights["time_gap"] == 0.0
+    assert choose_model(undated).weights["arrival_gap"] < 0.0  # the stream's order is its clock
     assert cluster_features(undated).model.name == "headline-undated"
+
+
+@pytest.fixture(scope="module")
+def undated_headlines(analyzer, articles):
+    headlines = [dataclasses.replace(a, text=a.title, published=None) for a in articles]
+    return {f.id: f for f in (article_features(a, an) for a, an in zip(headlines, analyzer.pipe(headlines)))}
+
+
+def test_undated_headlines_far_apart_in_the_stream_are_different_stories(undated_headlines):
+    """A feed without timestamps: the same headline 50,000 arrivals later is a new story, next door it is not."""
+    kov = [undated_headlines[i] for i in ("kov1", "kov2", "kov3")]
+    model = choose_model(list(undated_headlines.values()))
+    idf = DocFreq.of(list(undated_headlines.values()))
+
+    def stories(arrivals: list[int]) -> set[str]:
+        clusterer = OnlineClusterer(model, idf)
+        for f, arrival in zip(kov, arrivals):
+            clusterer.add(f, arrival)
+        clusterer.finish()
+        return {clusterer.story_of["kov1"], clusterer.story_of["kov3"]}
+
+    assert len(stories([0, 1, 2])) == 1
+    assert len(stories([0, 1, 50_000])) == 2
+
+
+def test_explanation_counts_arrivals_between_undated_articles(undated_headlines, features):
+    a, b = undated_headlines["kov1"], undated_headlines["kov2"]
+    model = choose_model(list(undated_headlines.values()))
+    idf = DocFreq.of(list(undated_headlines.values()))
+    near, far = explain(a, b, idf, model, (0, 1)), explain(a, b, idf, model, (0, 20_000))
+    assert near.features["arrival_gap"] < 0.01 < far.features["arrival_gap"]
+    assert far.probability < near.probability and far.contributions["arrival_gap"] < 0
+    assert explain(a, b, idf, model).features["arrival_gap"] == 0.0  # arrivals unknown: no evidence apart
+    dated = explain(features[0], features[1], DocFreq.of(features), model, (0, 20_000))
+    assert dated.features["arrival_gap"] == 0.0  # dated articles are compared by their times
 
 
 # ---------------------------------------------------------------- CLI

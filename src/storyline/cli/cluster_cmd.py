@@ -69,6 +69,7 @@ class WhyInputs:
     model: ScoreModel
     story_of: dict[str, str]
     decisions: list[Decision]  # only when clustered here (--input)
+    arrivals: dict[str, int]  # the two articles' positions in the corpus's publication order
 
 
 def why_from_file(ids: tuple[str, str], path: Path) -> WhyInputs:
@@ -79,10 +80,11 @@ def why_from_file(ids: tuple[str, str], path: Path) -> WhyInputs:
         fail(f"not in {path}: {', '.join(missing)}", code=2)
     analyses = _analyses(articles)
     features = {f.id: f for f in (article_features(x, an) for x, an in zip(articles, analyses))}
-    idf, model = fit_corpus(features.values())
+    idf, model, arrivals = fit_corpus(features.values())
     result = cluster(articles, analyses, model)
     story_of = {s.id: s.story for s in result.assignments}
-    return WhyInputs({i: features[i] for i in ids}, idf, model, story_of, [result.decisions[i] for i in ids])
+    return WhyInputs({i: features[i] for i in ids}, idf, model, story_of, [result.decisions[i] for i in ids],
+                     {i: arrivals[i] for i in ids})
 
 
 def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
@@ -97,11 +99,11 @@ def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
     unanalysed = [x.id for x in found if x.id not in analyses]
     if unanalysed:
         fail(f"not analysed yet: {', '.join(unanalysed)} (run storyline analyze)", code=2)
-    idf, model = fit_corpus(_stored_features(store))
+    idf, model, arrivals = fit_corpus(_stored_features(store))
     features = {x.id: article_features(x, analyses[x.id]) for x in found}
     wanted = set(features)
     story_of = {s.id: s.story for s in store.get_story_assignments() if s.id in wanted}
-    return WhyInputs(features, idf, model, story_of, [])
+    return WhyInputs(features, idf, model, story_of, [], {i: arrivals[i] for i in features})
 
 
 def _stored_features(store: Store, chunk: int = 500) -> Iterator[ArticleFeatures]:
@@ -135,7 +137,7 @@ def why_command(
     analyses, the document frequencies and the stories come from the store (--db)."""
     inputs = why_from_file((a, b), input) if input else why_from_store((a, b), Store(db))
     fa, fb = inputs.features.values()
-    e = explain(fa, fb, inputs.idf, inputs.model)
+    e = explain(fa, fb, inputs.idf, inputs.model, (inputs.arrivals[fa.id], inputs.arrivals[fb.id]))
     stories = [inputs.story_of.get(x.id) for x in (fa, fb)]
     same_story = stories[0] is not None and stories[0] == stories[1]
     if fmt is not OutputFormat.table:

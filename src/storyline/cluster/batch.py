@@ -41,16 +41,19 @@ def model_for(median_terms: float, undated_share: float) -> ScoreModel:
     return HEADLINE_UNDATED_MODEL if undated_share > 0.5 else HEADLINE_MODEL
 
 
-def fit_corpus(features: Iterable[ArticleFeatures]) -> tuple[DocFreq, ScoreModel]:
-    """Document frequencies and the model for a corpus, in one pass (the features may be a stream)."""
-    idf, terms, undated = DocFreq(), [], 0
-    for f in features:
+def fit_corpus(features: Iterable[ArticleFeatures]) -> tuple[DocFreq, ScoreModel, dict[str, int]]:
+    """Document frequencies, the model and each article's arrival (its position in publication
+    order) for a corpus, in one pass (the features may be a stream)."""
+    idf, terms, undated, keys = DocFreq(), [], 0, []
+    for position, f in enumerate(features):
         idf.add(f)
         terms.append(sum(f.terms.values()))
         undated += f.published is None
+        keys.append((publication_key(f, position), f.id))
+    arrivals = {article: arrival for arrival, (_, article) in enumerate(sorted(keys))}
     if not terms:
-        return idf, ARTICLE_MODEL
-    return idf, model_for(statistics.median(terms), undated / len(terms))
+        return idf, ARTICLE_MODEL, arrivals
+    return idf, model_for(statistics.median(terms), undated / len(terms)), arrivals
 
 
 def choose_model(features: list[ArticleFeatures]) -> ScoreModel:
@@ -71,7 +74,7 @@ def publication_key(f: ArticleFeatures, position: int) -> tuple[bool, float, str
 def cluster_features(
     features: list[ArticleFeatures], model: ScoreModel | None = None, **options: float
 ) -> ClusterResult:
-    idf, chosen = fit_corpus(features)
+    idf, chosen, _ = fit_corpus(features)
     clusterer = OnlineClusterer(model or chosen, idf, **options)  # type: ignore[arg-type]
     for f in publication_order(features):
         clusterer.add(f)

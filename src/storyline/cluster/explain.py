@@ -29,8 +29,13 @@ class Explanation:
     shared: list[tuple[str, float]]  # keys that drive the similarity, with their share of it
 
 
-def explain(a: ArticleFeatures, b: ArticleFeatures, idf: DocFreq, model: ScoreModel) -> Explanation:
-    pa, pb = profile(a, idf), profile(b, idf)
+def explain(
+    a: ArticleFeatures, b: ArticleFeatures, idf: DocFreq, model: ScoreModel,
+    arrivals: tuple[int, int] | None = None,
+) -> Explanation:
+    """``arrivals``: the two articles' positions in the stream, which undated articles are compared by."""
+    first, second = arrivals if arrivals is not None else (None, None)
+    pa, pb = profile(a, idf, first), profile(b, idf, second)
     feats = pair_features(pa, pb)
     probability = model.probability(feats)
     return Explanation(

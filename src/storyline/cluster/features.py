@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, TypeVar
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -37,8 +37,12 @@ WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 LEAD_SENTENCES = 2
 
 SECONDS_PER_DAY = 86_400.0
+# Undated articles (a headline feed without timestamps) have their arrival order as the only clock:
+# a gap of this many arrivals counts like a day in ``time_gap``.
+ARRIVALS_PER_UNIT = 1000.0
 
 SparseVec = dict[str, float]
+Time = TypeVar("Time", int, float)  # POSIX seconds or arrival positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +215,8 @@ class Profile:
     last: float | None
     size: int = 1
     lead: SparseVec = field(default_factory=dict)
+    first_arrival: int | None = None  # position in the stream (the clusterer's input order)
+    last_arrival: int | None = None
     _norms: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def vector(self, name: str) -> SparseVec:
@@ -235,17 +241,20 @@ class Profile:
         add_into(self.lead, other.lead)
         self.first = _min(self.first, other.first)
         self.last = _max(self.last, other.last)
+        self.first_arrival = _min(self.first_arrival, other.first_arrival)
+        self.last_arrival = _max(self.last_arrival, other.last_arrival)
         self.size += other.size
 
     def copy(self) -> "Profile":
         return Profile(
             dict(self.terms), dict(self.title), {k: dict(v) for k, v in self.entities.items()},
             dict(self.names), dict(self.dates), dict(self.numbers), self.first, self.last, self.size,
-            dict(self.lead),
+            dict(self.lead), self.first_arrival, self.last_arrival,
         )
 
 
-def profile(features: ArticleFeatures, idf: DocFreq) -> Profile:
+def profile(features: ArticleFeatures, idf: DocFreq, arrival: int | None = None) -> Profile:
+    """The article's vectors; ``arrival`` is its position in the stream, when known."""
     by_kind: dict[str, dict[str, int]] = {}
     for key, count in features.entities.items():
         by_kind.setdefault(key.split(":", 1)[0], {})[key] = count
@@ -259,14 +268,16 @@ def profile(features: ArticleFeatures, idf: DocFreq) -> Profile:
         first=features.published,
         last=features.published,
         lead=tfidf(features.lead, idf),
+        first_arrival=arrival,
+        last_arrival=arrival,
     )
 
 
-def _min(a: float | None, b: float | None) -> float | None:
+def _min(a: Time | None, b: Time | None) -> Time | None:
     return b if a is None else a if b is None else min(a, b)
 
 
-def _max(a: float | None, b: float | None) -> float | None:
+def _max(a: Time | None, b: Time | None) -> Time | None:
     return b if a is None else a if b is None else max(a, b)
 
 
@@ -276,6 +287,7 @@ VECTORS = ("terms", "title", "names", "dates", "numbers", "lead") + ENTITY_KINDS
 FEATURES = (
     "body", "title", "names", "names_clash", "person", "person_clash", "place", "place_clash", "org",
     "dates", "dates_clash", "numbers", "numbers_clash", "time_gap", "undated", "lead", "lead_clash",
+    "arrival_gap",
 )
 
 
@@ -285,6 +297,19 @@ def gap_days(a: Profile, b: Profile) -> float | None:
         return None
     gap = max(a.first - b.last, b.first - a.last, 0.0)
     return gap / SECONDS_PER_DAY
+
+
+def arrival_gap(a: Profile, b: Profile) -> float:
+    """``time_gap`` for two undated profiles: arrivals between their spans, in ``ARRIVALS_PER_UNIT``.
+
+    0 when either is dated (``time_gap`` measures those) or an arrival is unknown (no evidence apart).
+    """
+    if a.first is not None or b.first is not None:
+        return 0.0
+    if a.first_arrival is None or b.first_arrival is None or a.last_arrival is None or b.last_arrival is None:
+        return 0.0
+    gap = max(a.first_arrival - b.last_arrival, b.first_arrival - a.last_arrival, 0)
+    return math.log1p(gap / ARRIVALS_PER_UNIT)
 
 
 def _cos(a: Profile, b: Profile, name: str) -> float:
@@ -332,6 +357,7 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
         "undated": 1.0 if gap is None else 0.0,  # lets a model trained on dated news adjust its bias
         "lead": lead,
         "lead_clash": lead_clash,
+        "arrival_gap": arrival_gap(a, b),
     }
 
 

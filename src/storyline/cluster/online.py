@@ -114,6 +114,7 @@ class OnlineClusterer:
         self.merges: list[Merge] = []
         self._dirty: set[str] = set()
         self._seq = 0
+        self._arrivals = 0  # articles observed: the stream's clock when they are undated
         self._posted: set[str] = set()  # stories in the posting lists
         self._expired_to = -math.inf  # stories that ended before this are out of the lists
 
@@ -154,19 +155,24 @@ class OnlineClusterer:
 
     # ------------------------------------------------------------ adding articles
 
-    def observe(self, features: ArticleFeatures) -> tuple[Profile, list[Candidate]]:
-        """The article's profile and its scored candidate stories; nothing is placed yet."""
+    def observe(self, features: ArticleFeatures, arrival: int | None = None) -> tuple[Profile, list[Candidate]]:
+        """The article's profile and its scored candidate stories; nothing is placed yet.
+
+        ``arrival`` is the article's position in the whole stream (default: the count seen so far);
+        a replay of part of the stream passes the global one.
+        """
         if self.learn_idf:
             self.idf.add(features)
         if features.published is not None:
             self.advance(features.published)
-        p = profile(features, self.idf)
+        p = profile(features, self.idf, self._arrivals if arrival is None else arrival)
+        self._arrivals += 1
         self.meta[features.id] = _Meta(features.title, features.source, features.published, p.title)
         return p, self.candidates(p)
 
-    def add(self, features: ArticleFeatures) -> Decision:
+    def add(self, features: ArticleFeatures, arrival: int | None = None) -> Decision:
         """Place one article: join the best story if the model says so, else start a new one."""
-        p, cands = self.observe(features)
+        p, cands = self.observe(features, arrival)
         best = cands[0] if cands else None
         joined = best is not None and best.probability >= self.model.join_bar(self.stories[best.story].profile.size)
         sid = self.place(features.id, p, best.story if joined and best else None)

@@ -26,12 +26,12 @@ HEADLINE_MODEL = ScoreModel(
 )
 HEADLINE_UNDATED_MODEL = ScoreModel(
     name='headline-undated',
-    weights={"body": 8.3564, "title": 7.7168, "names": 3.4826, "names_clash": -0.8933, "person": 2.6401, "person_clash": -0.5239, "place": -1.5015, "place_clash": -0.4193, "org": 0.6536, "dates": 0.8162, "dates_clash": -0.339, "numbers": 3.0046, "numbers_clash": -0.7824, "time_gap": 0.0, "undated": 0.0},
-    bias=-3.3616,
+    weights={"body": 6.3951, "title": 6.562, "names": 1.6614, "names_clash": -0.5075, "person": 1.5645, "person_clash": -0.4687, "place": -0.3913, "place_clash": -0.02, "org": -0.1143, "dates": 0.728, "dates_clash": -0.6811, "numbers": 1.5776, "numbers_clash": -0.5111, "time_gap": 0.0, "undated": 0.0, "lead": 1.3866, "lead_clash": -0.2328, "arrival_gap": -19.2878},
+    bias=-0.754,
     join_threshold=0.3,
-    merge_threshold=0.3,
+    merge_threshold=0.8,
     trained_on='UCI subset, first half of the stream by timestamp, dates hidden',
-    adopt_threshold=0.01,
-    adopt_below=5,
+    adopt_threshold=0.1,
+    adopt_below=2,
     seed_threshold=None,
 )

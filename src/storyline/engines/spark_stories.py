@@ -69,7 +69,7 @@ def replay_component(
     clusterer = OnlineClusterer(model, idf, merge_every=0)
     members = sorted(members, key=lambda m: m[0])
     for i, (rank, features) in enumerate(members):
-        clusterer.add(features)
+        clusterer.add(features, arrival=rank)
         next_count = members[i + 1][0] + 1 if i + 1 < len(members) else total + 1
         _merge_passes(clusterer, _multiples_between(rank + 1, next_count, merge_every), clock)
     _advance(clusterer, clock.get(total - 1))
