@@ -223,46 +223,39 @@ def test_tbaq_value_f1_on_timebank_sample():
 # Publication date: Tuesday 2021-10-05 (PUBLISHED).
 
 
-@pytest.mark.parametrize(
-    "sentence, expression, type_, value",
-    [
-        # a day shortly ahead is the coming one even in a past-tense report
-        ("The Velden board declared a dividend, payable Nov. 20 to holders of record Nov. 6.", "Nov. 20", "DATE", "2021-11-20"),
-        ("The Velden board declared a dividend, payable Nov. 20 to holders of record Nov. 6.", "Nov. 6", "DATE", "2021-11-06"),
-        ("The Marrow council extended the deadline to Nov. 12.", "Nov. 12", "DATE", "2021-11-12"),
-        # ... but a month named alone in the past tense stays behind
-        ("The Velden plant closed in November.", "November", "DATE", "2020-11"),
-        ("Lenders extended the Velden loans through November.", "November", "DATE", "2021-11"),
-        ("He said rules to be published in early November will decide it.", "early November", "DATE", "2021-11"),
-        # the quarter just ended is the one results are about, whatever the tense
-        ("Tamsin Foods expects to report a third-quarter loss.", "third-quarter", "DATE", "2021-Q3"),
-        ("Tamsin Foods will open a plant in the second quarter.", "the second quarter", "DATE", "2022-Q2"),
-        ("Tamsin Foods earned $2 million in the quarter a year ago.", "the quarter a year ago", "DATE", "2020-Q3"),
-        ("Tamsin Foods sold less than in last year's quarter.", "last year's quarter", "DATE", "2020-Q3"),
-        ("Tamsin Foods earned less than in the corresponding period last year.",
-         "the corresponding period last year", "DATE", "2020-Q3"),
-        # the year itself, not its last day
-        ("The Brill plant will close by year-end.", "year-end", "DATE", "2021"),
-        ("The Brill plant will close by the end of the year.", "the end of the year", "DATE", "2021"),
-        ("Sales at Brill rose 4% for the year.", "the year", "DATE", "2021"),
-        ("Brill had revenue of $9 million in the fiscal year ended June 30.", "the fiscal year", "DURATION", "P1Y"),
-        # today's weekday in the future tense is today; "next" is a week on
-        ("The Norbury council will vote Tuesday on the dam.", "Tuesday", "DATE", "2021-10-05"),
-        ("The Norbury council will vote next Tuesday on the dam.", "next Tuesday", "DATE", "2021-10-12"),
-        # an infinitive under a past verb looks back
-        ("Two rivals extended their offers to buy the Corven mill Friday.", "Friday", "DATE", "2021-10-01"),
-        ("The Corven offer had been due to expire Friday.", "Friday", "DATE", "2021-10-01"),
-        ("The Corven fair opened on Saturday, Oct. 2.", "Saturday, Oct. 2", "DATE", "2021-10-02"),
-        ("The Ashby ferry leaves each Thursday.", "each Thursday", "SET", "XXXX-WXX-4"),
-        ("The Ashby fair is held each July.", "each July", "SET", "XXXX-07"),
-        ("The Ashby depot must be emptied as soon as possible.", "as soon as possible", "DATE", "FUTURE_REF"),
-        ("Tamsin Foods earned $3 million, up from $2 million a year earlier.", "a year earlier", "DATE", "2020"),
-    ],
-)
-def test_rules_from_error_analysis(nlp, sentence, expression, type_, value):
-    found = timexes(nlp, sentence)
-    assert expression in found, found
-    assert (found[expression].type, found[expression].value) == (type_, value)
+TIMEBANK_CASES = [
+    # a day shortly ahead is the coming one even in a past-tense report
+    ("The Velden board declared a dividend, payable Nov. 20 to holders of record Nov. 6.", "Nov. 20", "DATE", "2021-11-20"),
+    ("The Velden board declared a dividend, payable Nov. 20 to holders of record Nov. 6.", "Nov. 6", "DATE", "2021-11-06"),
+    ("The Marrow council extended the deadline to Nov. 12.", "Nov. 12", "DATE", "2021-11-12"),
+    # ... but a month named alone in the past tense stays behind
+    ("The Velden plant closed in November.", "November", "DATE", "2020-11"),
+    ("Lenders extended the Velden loans through November.", "November", "DATE", "2021-11"),
+    ("He said rules to be published in early November will decide it.", "early November", "DATE", "2021-11"),
+    # the quarter just ended is the one results are about, whatever the tense
+    ("Tamsin Foods expects to report a third-quarter loss.", "third-quarter", "DATE", "2021-Q3"),
+    ("Tamsin Foods will open a plant in the second quarter.", "the second quarter", "DATE", "2022-Q2"),
+    ("Tamsin Foods earned $2 million in the quarter a year ago.", "the quarter a year ago", "DATE", "2020-Q3"),
+    ("Tamsin Foods sold less than in last year's quarter.", "last year's quarter", "DATE", "2020-Q3"),
+    ("Tamsin Foods earned less than in the corresponding period last year.",
+     "the corresponding period last year", "DATE", "2020-Q3"),
+    # the year itself, not its last day
+    ("The Brill plant will close by year-end.", "year-end", "DATE", "2021"),
+    ("The Brill plant will close by the end of the year.", "the end of the year", "DATE", "2021"),
+    ("Sales at Brill rose 4% for the year.", "the year", "DATE", "2021"),
+    ("Brill had revenue of $9 million in the fiscal year ended June 30.", "the fiscal year", "DURATION", "P1Y"),
+    # today's weekday in the future tense is today; "next" is a week on
+    ("The Norbury council will vote Tuesday on the dam.", "Tuesday", "DATE", "2021-10-05"),
+    ("The Norbury council will vote next Tuesday on the dam.", "next Tuesday", "DATE", "2021-10-12"),
+    # an infinitive under a past verb looks back
+    ("Two rivals extended their offers to buy the Corven mill Friday.", "Friday", "DATE", "2021-10-01"),
+    ("The Corven offer had been due to expire Friday.", "Friday", "DATE", "2021-10-01"),
+    ("The Corven fair opened on Saturday, Oct. 2.", "Saturday, Oct. 2", "DATE", "2021-10-02"),
+    ("The Ashby ferry leaves each Thursday.", "each Thursday", "SET", "XXXX-WXX-4"),
+    ("The Ashby fair is held each July.", "each July", "SET", "XXXX-07"),
+    ("The Ashby depot must be emptied as soon as possible.", "as soon as possible", "DATE", "FUTURE_REF"),
+    ("Tamsin Foods earned $3 million, up from $2 million a year earlier.", "a year earlier", "DATE", "2020"),
+]
 
 
 def test_a_year_earlier_after_a_quarter_is_that_quarter_a_year_before(nlp):
@@ -292,3 +285,156 @@ def test_within_a_week_is_still_a_duration(nlp):
 def test_year_end_without_publication_date_is_unresolved(nlp):
     t = timexes(nlp, "The Brill plant will close by year-end.", published=None)["year-end"]
     assert (t.value, t.resolved) == (None, False)
+
+
+# ---------------------------------------------------------------- second round of TimeBank error analysis
+# Publication date: Tuesday 2021-10-05 (PUBLISHED).
+
+
+TIMEBANK_SECOND_CASES = [
+    # a colon after the day ends the phrase; it is no clock time
+    ("The Velden Herald said in an editorial on Saturday, Oct. 2: the dam must go.", "Saturday, Oct. 2", "DATE", "2021-10-02"),
+    # years spoken in words after a month or season (broadcast transcripts)
+    ("The Orlen dam burst in January nineteen ninety-seven.", "January nineteen ninety-seven", "DATE", "1997-01"),
+    ("Prices fell in the winter of nineteen ninety-four.", "the winter of nineteen ninety-four", "DATE", "1994-WI"),
+    # a month with a relative year is one expression
+    ("In June last year the Orlen mill closed.", "June last year", "DATE", "2020-06"),
+    ("The Orlen mill reopened in January of this year.", "January of this year", "DATE", "2021-01"),
+    ("Tamsin Foods earned $2 million in the year-ago third quarter.", "the year-ago third quarter", "DATE", "2020-Q3"),
+    ("Tamsin Foods posted a loss for the fiscal-first quarter.", "the fiscal-first quarter", "DATE", "2021-Q1"),
+    # "the '80s" written in the 2020s is the 1980s; "the '20s" the current decade
+    ("Sales at Brill were flat for the last half of the '80s.", "the last half of the '80s", "DATE", "198"),
+    ("Brill will double its sales in the '20s.", "the '20s", "DATE", "202"),
+    ("The Corven vote took a minute and a half.", "a minute and a half", "DURATION", "PT1M30S"),
+    ("At mid-afternoon yesterday, Brill shares were up.", "mid-afternoon yesterday", "TIME", "2021-10-04TAF"),
+    ("Brill expects higher sales in the current fiscal year.", "the current fiscal year", "DATE", "2021"),
+    ("Holders may buy shares at half the then-current price.", "then-current", "DATE", "PAST_REF"),
+    # "will one day" is some future day; "took one day" a duration
+    ("Velden will one day be the largest port in the region.", "one day", "DATE", "FUTURE_REF"),
+    ("The Velden repairs took one day.", "one day", "DURATION", "P1D"),
+    # a modal perfect looks back
+    ("The flaws may have been behind a drop in Brill shares on Friday.", "Friday", "DATE", "2021-10-01"),
+    # a month dating a noun is not placed behind by the past-tense verb
+    ("Dealers placed heavy orders for November contracts.", "November", "DATE", "2021-11"),
+    ("Marrow Oil warned of a 20 percent cutback in its oil supply in November.", "November", "DATE", "2021-11"),
+    # ordinal centuries without "the"
+    ("Tourists visit the fabled 11th century temple at Orlen.", "11th century", "DATE", "10"),
+    # bare plural units after a preposition are vague durations
+    ("The Ostrava valley was ruled from Marrow for centuries.", "centuries", "DURATION", "PXC"),
+    ("Troops will reach Ostrava within weeks.", "weeks", "DURATION", "PXW"),
+    ("Brill grew for the first time in years.", "years", "DURATION", "PXY"),
+    ("Funds may sell bonds in the weeks ahead.", "the weeks ahead", "DURATION", "PXW"),
+    ("Ms. Orlen followed a several-year tenure as editor.", "several-year", "DURATION", "PXY"),
+    ("Brill will raise the money at a later date.", "a later date", "DATE", "FUTURE_REF"),
+    # "earlier" and "later" belong to the day they narrow
+    ("Earlier Sunday, police cleared the Ostrava square.", "Earlier Sunday", "DATE", "2021-10-03"),
+    ("Later yesterday the Brill board met.", "Later yesterday", "DATE", "2021-10-04"),
+    ("Then, a week or so ago, the Brill board changed its mind.", "a week or so ago", "DATE", "2021-W39"),
+]
+
+
+def test_the_previous_weekday_counts_from_the_reference_time(nlp):
+    text = "London shares closed lower on Friday, Oct. 1, down 4% from the previous Friday."
+    assert timexes(nlp, text)["the previous Friday"].value == "2021-09-24"
+
+
+@pytest.mark.parametrize(
+    "sentence, expression",
+    [
+        ("The index closed at 2082.1, down 4.5%.", "2082"),
+        ("The quarter-to-quarter comparison was better.", "quarter"),
+        ("Funds hold more than a quarter of the market.", "more than a quarter"),
+        ("A second group of Brill directors objected.", "A second"),
+        ("Shares of 21st Century Fox rose.", "21st Century"),
+        ('Ms. Orlen, speaking on ABC\'s "This Week," said no.', "This Week"),
+    ],
+)
+def test_numbers_fractions_ordinals_and_titles_are_not_time_expressions(nlp, sentence, expression):
+    assert expression not in timexes(nlp, sentence)
+
+
+# ---------------------------------------------------------------- AQUAINT-dev error analysis (1998-2000 newswire)
+# Publication date: Tuesday 2021-10-05 (PUBLISHED).
+
+
+AQUAINT_DEV_CASES = [
+    # holidays: the last one before the publication date, the coming one if the clause looks ahead
+    ("The Ostrava ferry sank on Thanksgiving Day.", "Thanksgiving Day", "DATE", "2020-11-26"),
+    ("The Ostrava ferry sank last Thanksgiving.", "last Thanksgiving", "DATE", "2020-11-26"),
+    ("Brill will campaign from now to Election Day.", "Election Day", "DATE", "2021-11-02"),
+    ("The Velden market will stay open on Christmas Eve.", "Christmas Eve", "DATE", "2021-12-24"),
+    ("The Velden market closed on Labor Day.", "Labor Day", "DATE", "2021-09-06"),
+    ("The Velden market closed on Memorial Day 2019.", "Memorial Day 2019", "DATE", "2019-05-27"),
+    # "the week of" a day is that day's week
+    ("The Marrow case may be heard the week of Nov. 8.", "the week of Nov. 8", "DATE", "2021-W45"),
+    ("Ms. Orlen will arrive at midday.", "midday", "TIME", "2021-10-05T12:00"),
+    # "X-long" adjectives are durations: one unit, or a vague count in the plural
+    ("The Corven board ended its third day-long meeting.", "day-long", "DURATION", "P1D"),
+    ("Brill ended a decades-long feud with Marrow.", "decades-long", "DURATION", "PXE"),
+    # "earlier that day" is the day the text named last
+    ("The Ostrava dam burst on Sept. 14. Earlier that day, engineers had warned of it.",
+     "Earlier that day", "DATE", "2021-09-14"),
+    # a present passive does not look back; a gerund has no tense, so the modal above it decides
+    ("Marrow loses its licence if the appeal is heard in December.", "December", "DATE", "2021-12"),
+    ("Brill can now take part in planning for the summit in March.", "March", "DATE", "2022-03"),
+    # a weekday on a verb in the simple present is a schedule; on a participle or a possessive it looks back
+    ("The Velden league plans to hold a rally on Thursday.", "Thursday", "DATE", "2021-10-07"),
+    ("Ms. Orlen and Mr. Brill meet separately Friday with the mayor.", "Friday", "DATE", "2021-10-08"),
+    ("Brill shares rose, closing unchanged Friday at $29.", "Friday", "DATE", "2021-10-01"),
+    ("The Corven move follows Friday's vote by the council.", "Friday", "DATE", "2021-10-01"),
+]
+
+
+@pytest.mark.parametrize(
+    "sentence, expression",
+    [
+        # "shortly after" / "shortly before" are a conjunction, like "soon after"
+        ("The Corven mill stayed open until shortly after the flood.", "shortly"),
+        ("Shortly before the vote, Ms. Orlen left.", "Shortly"),
+        # a month abbreviation without its period before a capitalised word is a first name
+        ("The ministers of Ostrava and Velden and Jan Brill signed the pact.", "Jan"),
+    ],
+)
+def test_conjunctions_and_names_are_not_time_expressions(nlp, sentence, expression):
+    assert expression not in timexes(nlp, sentence)
+
+
+def test_aquaint_halves_are_stable_and_cover_every_document():
+    from storyline.eval.timex import AQUAINT_DEV, AQUAINT_TEST, Comparison, Counts, aquaint_half, split_aquaint
+
+    names = [f"APW1998{n:04d}.{n * 7:04d}" for n in range(40)]
+    halves = [aquaint_half(n) for n in names]
+    assert halves == [aquaint_half(n) for n in names]  # no randomness
+    assert {AQUAINT_DEV, AQUAINT_TEST} == set(halves)
+    results = {"TimeBank": [Comparison("wsj_0001", Counts(docs=1))], "AQUAINT": [Comparison(n, Counts(docs=1)) for n in names]}
+    split = split_aquaint(results)
+    assert list(split) == ["TimeBank", AQUAINT_DEV, AQUAINT_TEST]
+    assert sorted(c.name for c in split[AQUAINT_DEV] + split[AQUAINT_TEST]) == sorted(names)
+    assert all(aquaint_half(c.name) == AQUAINT_TEST for c in split[AQUAINT_TEST])
+
+
+THIRD_CASES = [
+    # a clock followed by its other time zone in parentheses, then the day: at that day
+    ("The blast at the Corvel depot happened at 9:15 a.m. (0615 GMT) Saturday.", "9:15 a.m.", "TIME", "2021-10-02T09:15"),
+    ("The blast at the Corvel depot happened at 9:15 a.m. (0615 GMT) Saturday.", "Saturday", "DATE", "2021-10-02"),
+    # the end of a span under a past verb: the nearest such weekday, ahead or behind
+    ("The board gave the Ardley tenants until 5 p.m. Wednesday to leave.", "5 p.m. Wednesday", "TIME", "2021-10-06T17:00"),
+    ("The ministry had extended the Ardley deadline until Sunday.", "Sunday", "DATE", "2021-10-03"),
+    # negated "could" is the past of "can"; "could" alone still looks ahead
+    ("The Brisco mayor could not be reached Monday.", "Monday", "DATE", "2021-10-04"),
+    ("Neither the mayor nor her deputy could be located Monday.", "Monday", "DATE", "2021-10-04"),
+    ("The Brisco vote could come Monday.", "Monday", "DATE", "2021-10-11"),
+    # the day a change takes effect lies ahead
+    ("The Lunden bank named a new chairman, effective Feb. 1.", "Feb. 1", "DATE", "2022-02-01"),
+    # a month that dates a noun is not dated by the clause's verb
+    ("The Tolver firm is trying to sell its mill under a June agreement with its lenders.", "June", "DATE", "2021-06"),
+]
+
+
+@pytest.mark.parametrize(
+    "sentence, expression, type_, value", TIMEBANK_CASES + TIMEBANK_SECOND_CASES + AQUAINT_DEV_CASES + THIRD_CASES
+)
+def test_rules_from_error_analysis(nlp, sentence, expression, type_, value):
+    found = timexes(nlp, sentence)
+    assert expression in found, found
+    assert (found[expression].type, found[expression].value) == (type_, value)

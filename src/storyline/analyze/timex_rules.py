@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterator
 
+from storyline.analyze.timex_values import period
+
 PAST, PRESENT, FUTURE = "past", "present", "future"
+# The end of a span under a past verb ("gave them until Tuesday"): a weekday is the nearest one, either way.
+NEAREST = "nearest"
 
 # ---------------------------------------------------------------- lexicon
 
@@ -49,6 +53,14 @@ TENS_DECADES = {w.replace("y", "ies"): w for w in TENS}  # "the nineties"
 APPROX = r"(?:about|around|nearly|almost|approximately|roughly|more\s+than|less\s+than|fewer\s+than|at\s+least|up\s+to|no\s+more\s+than|some)"
 
 
+def _after(words: tuple[str, ...]) -> str:
+    """A look-behind for one of ``words`` and a space ("will one day" -> "one day")."""
+    return "(?:" + "|".join(rf"(?<=\b{w}\s)" for w in words) + ")"
+
+
+MODALS = ("will", "would", "could", "might", "may", "can", "shall")
+
+
 def _alt(words: object) -> str:
     return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))  # type: ignore[union-attr]
 
@@ -60,20 +72,29 @@ NUMBER = (
     rf"|{_alt(w for w in SMALL_NUMBERS if ' ' in w)}|an?(?:\s+half)?"
 )
 QUANTITY = rf"(?:{NUMBER}|{_alt(VAGUE_QUANTITIES)})"
+# "nineteen ninety-four", "nineteen hundred and six", "two thousand and one" (spoken transcripts)
+NINETEEN_YEAR = (
+    rf"nineteen[\s-]+(?:(?:hundred[\s-]+(?:and\s+)?)?(?:{_alt(TENS)})(?:[\s-]+(?:{_alt(ONES)}))?"
+    rf"|hundred[\s-]+(?:and\s+)?(?:{_alt(ONES)}))"
+)
+_AND_ONES = rf"[\s-]+(?:and\s+)?(?:{_alt(ONES)})"
+TWO_THOUSAND_YEAR = rf"two\s+thousand(?:{_AND_ONES})?"  # after "the year"
+# after a month or season; alone, "two thousand and five" is more often a count than a year
+SPELLED_YEAR = rf"{NINETEEN_YEAR}|two\s+thousand{_AND_ONES}"
 UNIT = r"(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni(?:um|a))"
 UNIT_SG = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century)"
 MONTH = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
-YEAR = r"(?:1[6-9]\d\d|20\d\d)(?![\d%]|\s*%|,\d)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)"  # "April 25:" ends a phrase; "25:30" is a clock
+YEAR = r"(?:1[6-9]\d\d|20\d\d)(?![\d%]|\s*%|[,.]\d)"
 SEASON = r"(?:spring|summer|fall|autumn|winter)"
 PART = r"(?:morning|afternoon|evening|night)"
-CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\d{1,2}:\d\d(?!\d)|noon|midnight)(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?"
+CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\d{1,2}:\d\d(?!\d)|noon|midday|midnight)(?:\s+(?-i:[ECMP][SD]T|GMT|UTC))?"
 RELDAY = r"(?:today|yesterday|tomorrow|tonight)"
-EDGE = r"(?:(?:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|the\s+(?:first|second)\s+half\s+of)\s+|mid-\s*)"
-# Only these pick out a single day from the reference time: "the next day", "the same day" ("the last day of ..."
-# does not, and "that day" is too often generic: "trades made that day").
-REFERENCE_REL = r"the\s+(?:next|following|previous|same)"
+EDGE = r"(?:(?:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|the\s+(?:first|second|last)\s+half\s+of)\s+|mid-\s*)"
+# Only these pick out a single day from the reference time: "the next day", "the same day", "earlier that day"
+# ("the last day of ..." does not, and "that day" alone is too often generic: "trades made that day").
+REFERENCE_REL = r"the\s+(?:next|following|previous|same)|(?:earlier|later)\s+that"
 REL = r"(?:this\s+past|this|last|next|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+current|the\s+same|current|coming|past|previous|earlier\s+this|later\s+this|the\s+following|that)"
 
 
@@ -90,7 +111,7 @@ class Normalised:
 @dataclass(frozen=True, slots=True)
 class Context:
     anchor: date | None
-    tense: str | None  # PAST, PRESENT, FUTURE or None when unknown
+    tense: str | None  # PAST, PRESENT, FUTURE, NEAREST or None when unknown
 
 
 # ---------------------------------------------------------------- value helpers
@@ -121,6 +142,9 @@ def unit_code(text: str) -> str:
     return UNITS.get(t, "X")
 
 
+SMALLER_UNIT = {"Y": ("M", 12), "H": ("M", 60), "MIN": ("S", 60), "D": ("H", 24)}  # unit -> (next unit, count)
+
+
 def duration(n: float | None, unit: str) -> str:
     """ISO 8601 / TIMEX3 duration: P20W, PT3H, PXY for a vague count."""
     time_unit = unit in ("H", "MIN", "S")
@@ -131,9 +155,9 @@ def duration(n: float | None, unit: str) -> str:
         count = "X"
     elif n == int(n):
         count = str(int(n))
-    elif letter in ("Y", "H", "D") and (n * 12 if letter == "Y" else n * 60 if letter == "H" else n * 24) % 1 == 0:
-        # 2.5 years -> P2Y6M, 1.5 hours -> PT1H30M
-        small = {"Y": ("M", 12), "H": ("M", 60), "D": ("H", 24)}[letter]
+    elif unit in SMALLER_UNIT and (n * SMALLER_UNIT[unit][1]) % 1 == 0:
+        # 2.5 years -> P2Y6M, 1.5 hours -> PT1H30M, 1.5 minutes -> PT1M30S
+        small = SMALLER_UNIT[unit]
         whole, rest = int(n), int(round((n - int(n)) * small[1]))
         if letter == "D":
             return f"P{whole}DT{rest}H" if whole else f"PT{rest}H"
@@ -190,16 +214,53 @@ def year_for(month: int, day: int | None, ctx: Context) -> int:
 
 
 def weekday_date(weekday: int, ctx: Context, direction: str | None = None) -> date:
-    """The date of a weekday named alone: most recent unless future, the next one if future; today's own
-    weekday is today either way ("votes Friday" in a Friday paper) unless ``direction`` says "next"."""
+    """The date of a weekday named alone: most recent unless future, the next one if future, the closer
+    one if NEAREST; today's own weekday is today either way ("votes Friday" in a Friday paper) unless
+    ``direction`` says "next"."""
     assert ctx.anchor is not None
     a = ctx.anchor
     diff = weekday - a.isoweekday()
     if direction == FUTURE:
         return a + timedelta(days=diff % 7 or 7)
+    if ctx.tense == NEAREST:
+        ahead = diff % 7
+        return a + timedelta(days=ahead) if ahead <= 3 else a - timedelta(days=7 - ahead)
     if ctx.tense == FUTURE:
         return a + timedelta(days=diff % 7)
     return a - timedelta(days=(-diff) % 7)
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th given weekday (1 = Monday) of a month; n = -1 for the last one."""
+    if n < 0:
+        last = date(year, month + 1, 1) - timedelta(days=1) if month < 12 else date(year, 12, 31)
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (n - 1))
+
+
+# US holidays news names without a year: a fixed day, or a rule on weekdays.
+HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "new year's eve": lambda y: date(y, 12, 31),
+    "new year's day": lambda y: date(y, 1, 1),
+    "new year's": lambda y: date(y, 1, 1),
+    "valentine's day": lambda y: date(y, 2, 14),
+    "memorial day": lambda y: nth_weekday(y, 5, 1, -1),
+    "independence day": lambda y: date(y, 7, 4),
+    "fourth of july": lambda y: date(y, 7, 4),
+    "labor day": lambda y: nth_weekday(y, 9, 1, 1),
+    "halloween": lambda y: date(y, 10, 31),
+    "election day": lambda y: nth_weekday(y, 11, 1, 1) + timedelta(days=1),  # the Tuesday after the first Monday
+    "veterans day": lambda y: date(y, 11, 11),
+    "thanksgiving day": lambda y: nth_weekday(y, 11, 4, 4),
+    "thanksgiving": lambda y: nth_weekday(y, 11, 4, 4),
+    "christmas eve": lambda y: date(y, 12, 24),
+    "christmas day": lambda y: date(y, 12, 25),
+    "christmas": lambda y: date(y, 12, 25),
+}
+HOLIDAY = "(?-i:" + "|".join(
+    re.escape(h.title().replace("'S", "'s").replace(" Of ", " of ")).replace(r"\ ", r"\s+") for h in HOLIDAYS
+) + ")"
 
 
 def shifted(ctx: Context, n: float | None, unit: str, sign: int) -> str | None:
@@ -287,12 +348,22 @@ def _numeric_date(m: re.Match[str], ctx: Context) -> Normalised:
     return Normalised("DATE", f"{year:04d}-{int(m['mnum']):02d}-{int(m['day']):02d}")
 
 
+def year_number(text: str) -> int:
+    """'1994', 'nineteen ninety-four', 'nineteen hundred and six', 'two thousand and one' -> the year."""
+    if text.isdigit():
+        return int(text)
+    words = [w for w in re.split(r"[\s-]+", text.lower()) if w not in ("hundred", "and", "the", "year")]
+    if words[0] == "nineteen":
+        return 1900 + sum(TENS.get(w, 0) + ONES.get(w, 0) for w in words[1:])
+    return 2000 + sum(ONES.get(w, 0) for w in words[2:])
+
+
 def _month_year(m: re.Match[str], ctx: Context) -> Normalised:
-    return Normalised("DATE", f"{m['year']}-{month_of(m['month']):02d}")
+    return Normalised("DATE", f"{year_number(m['year'])}-{month_of(m['month']):02d}")
 
 
 def _season_year(m: re.Match[str], ctx: Context) -> Normalised:
-    return Normalised("DATE", f"{m['year']}-{SEASONS[m['season'].lower()]}")
+    return Normalised("DATE", f"{year_number(m['year'])}-{SEASONS[m['season'].lower()]}")
 
 
 def _month_alone(m: re.Match[str], ctx: Context) -> Normalised:
@@ -312,6 +383,35 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Normalised:
     return _date(f"{year}-{month:02d}", ctx)
 
 
+def _holiday(m: re.Match[str], ctx: Context) -> Normalised:
+    """'Thanksgiving', 'last Christmas', 'Election Day': the holiday's date in the year the words or tense point to."""
+    day_in = HOLIDAYS[re.sub(r"\s+", " ", m["holiday"].lower())]
+    if m["year"]:
+        return Normalised("DATE", day_in(int(m["year"])).isoformat())
+    if ctx.anchor is None:
+        return _date(None, ctx)
+    a, rel = ctx.anchor, (m["rel"] or "").lower()
+    if rel == "last" or (not rel and ctx.tense == PAST):
+        # a holiday is named without its year even when it is months behind ("found on Thanksgiving Day")
+        year = a.year if day_in(a.year) < a else a.year - 1
+    elif rel == "next":
+        year = a.year if day_in(a.year) > a else a.year + 1
+    elif rel == "this":
+        year = a.year
+    else:
+        this_year = day_in(a.year)
+        year = year_for(this_year.month, this_year.day, ctx)
+    return _date(day_in(year).isoformat(), ctx)
+
+
+def _month_relative_year(m: re.Match[str], ctx: Context) -> Normalised:
+    """'June last year', 'January of this year': the month in the year the words name."""
+    if ctx.anchor is None:
+        return _date(None, ctx)
+    year = ctx.anchor.year + {"last": -1, "next": 1}.get(m["yrel"].lower(), 0)
+    return _date(f"{year}-{month_of(m['month']):02d}", ctx)
+
+
 def _year(m: re.Match[str], ctx: Context) -> Normalised:
     return Normalised("DATE", m["year"])
 
@@ -321,13 +421,12 @@ def _year_half(m: re.Match[str], ctx: Context) -> Normalised:
 
 
 def _spelled_year(m: re.Match[str], ctx: Context) -> Normalised:
-    if m["tens"]:
-        return Normalised("DATE", str(1900 + TENS[m["tens"].lower()] + ONES.get((m["ones"] or "").lower(), 0)))
-    return Normalised("DATE", str(2000 + ONES.get((m["ones2"] or "").lower(), 0)))
+    return Normalised("DATE", str(year_number(m["year"] or m["year2"])))
 
 
 def _century(m: re.Match[str], ctx: Context) -> Normalised:
-    n = number(m["nth"]) or int(re.sub(r"\D", "", m["nth"]) or 0)
+    nth = m["nth"] or m["bare"]
+    n = number(nth) or int(re.sub(r"\D", "", nth) or 0)
     return Normalised("DATE", f"{int(n) - 1:02d}")
 
 
@@ -337,7 +436,7 @@ QUARTER_ORDINALS = {**ORDINALS, "final": 4}
 def _quarter(m: re.Match[str], ctx: Context) -> Normalised | None:
     """'the third quarter', 'third-quarter', 'the 1988 quarter', 'the year-ago period', 'last quarter'."""
     which = re.sub(r"[\s-]+", " ", (m["which"] or m["hyphen"] or "").lower()).removeprefix("comparable ")
-    year_ago = bool(m["ago"]) or (m["yrel"] or "").lower() == "last"
+    year_ago = bool(m["ago"] or m["ago2"]) or (m["yrel"] or "").lower() == "last"
     if year_ago and not QUARTER_ORDINALS.get(which):
         which = "year ago"  # "the quarter a year ago", "the corresponding period last year", "last year's quarter"
     if not which and not (m["the"] or m["yrel"]):
@@ -432,16 +531,22 @@ def _duration(m: re.Match[str], ctx: Context) -> Normalised | None:
     if m["n"] and m["unit"].lower().startswith("quarter") and "-" in m[0]:
         return None  # "three-quarters" is a fraction
     n = number(m["n"]) if m["n"] else 1
+    if m["half"] and n is not None:
+        n += 0.5  # "a minute and a half"
     return Normalised("DURATION", duration(n, unit_code(m["unit"])))
 
 
 def _vague_duration(m: re.Match[str], ctx: Context) -> Normalised:
-    return Normalised("DURATION", duration(None, unit_code(m["unit"])))
+    """'several weeks', 'the past few years', 'the weeks ahead', 'a several-year tenure', 'decades-long': PXW,
+    PXY, PXE; 'a day-long meeting' (one unit, singular) is P1D."""
+    if adjective := m.groupdict().get("long"):
+        return Normalised("DURATION", duration(None if adjective.lower().endswith("s") else 1, unit_code(adjective)))
+    return Normalised("DURATION", duration(None, unit_code(m["unit"] or m["ahead"] or m["adjective"])))
 
 
 def _relative_day(m: re.Match[str], ctx: Context) -> Normalised:
     word = m["relday"].lower()
-    part = (m["part"] or "").lower()
+    part = (m["part"] or m["part0"] or "").lower()
     if word == "tonight":
         word, part = "today", part or "night"
     if ctx.anchor is None:
@@ -461,17 +566,15 @@ def _last_night(m: re.Match[str], ctx: Context) -> Normalised:
 
 def _weekday(m: re.Match[str], ctx: Context) -> Normalised:
     weekday = WEEKDAYS[m["weekday"].lower()]
-    rel = (m["rel"] or "").lower()
+    rel = (m["rel"] or "").lower().split()[-1:]  # "the previous Friday" -> ["previous"]
     part = (m["part"] or "").lower()
     type_ = "TIME" if part else "DATE"
     if ctx.anchor is None:
         return _date(f"XXXX-WXX-{weekday}" + (f"T{PARTS_OF_DAY[part]}" if part else ""), ctx, type_=type_)
-    if rel == "last":
+    if rel in (["last"], ["previous"]):
         d = weekday_date(weekday, Context(ctx.anchor - timedelta(days=1), PAST))
-    elif rel in ("next", "coming"):
+    elif rel in (["next"], ["coming"], ["following"]):
         d = weekday_date(weekday, ctx, FUTURE)
-    elif rel == "this":
-        d = weekday_date(weekday, ctx)
     else:
         d = weekday_date(weekday, ctx)
     return _date(d.isoformat() + (f"T{PARTS_OF_DAY[part]}" if part else ""), ctx, type_=type_)
@@ -480,7 +583,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Normalised:
 def clock_value(text: str) -> str | None:
     """'5 p.m.' -> 'T17:00', 'noon' -> 'T12:00'."""
     t = text.lower()
-    if t.startswith("noon"):
+    if t.startswith(("noon", "midday")):
         return "T12:00"
     if t.startswith("midnight"):
         return "T24:00"
@@ -545,11 +648,28 @@ def _day_month(m: re.Match[str], ctx: Context) -> Normalised:
     return _date(f"{year_for(month, day, ctx):04d}-{month:02d}-{day:02d}", ctx)
 
 
+def _week_of(m: re.Match[str], ctx: Context) -> Normalised:
+    """'the week of March 6': the ISO week that day falls in."""
+    inner = normalise(m["date"], ctx.anchor, ctx.tense)
+    day = period(inner.value) if inner is not None else None
+    if inner is None or day is None or day.granularity != "day":
+        return _date(None, ctx)
+    return Normalised("DATE", iso_week(day.first), inner.anchored, inner.resolved)
+
+
 def _decade_or_short(m: re.Match[str], ctx: Context) -> Normalised:
     if m["short"]:
-        century = "20" if ctx.anchor and int(m["short"]) <= ctx.anchor.year % 100 else "19"
-        return Normalised("DATE", century + m["short"][0], anchored=bool(ctx.anchor))
+        return Normalised("DATE", str(_short_decade(int(m["short"]), ctx.anchor))[:3], anchored=bool(ctx.anchor))
     return Normalised("DATE", m["decade"][:3])
+
+
+def _short_decade(short: int, anchor: date | None) -> int:
+    """The first year of "the '80s": the latest such decade that starts at most ten years after the anchor
+    ("the '90s" written in 1989 is the coming decade, "the '80s" the current one, "the '20s" the 1920s)."""
+    if anchor is None:
+        return 1900 + short
+    start = anchor.year // 100 * 100 + short
+    return start if start <= anchor.year + 10 else start - 100
 
 
 # Order matters: at each position the first rule that matches wins.
@@ -559,36 +679,43 @@ RULES: list[Rule] = [
     Rule("explicit_date", rf"(?:{WEEKDAY},?\s+)?(?:(?P<month>{MONTH})\s+(?P<day>{DAY}),?\s+|(?P<day2>{DAY})\s+(?:of\s+)?(?P<month2>{MONTH}),?\s+)(?P<year>{YEAR})", _day_month),
     Rule("iso_date", r"(?P<year>(?:19|20)\d\d)-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", _numeric_date),
     Rule("us_date", r"(?<![\d/])(?P<mnum>1[0-2]|0?[1-9])/(?P<day>[12]\d|3[01]|0?[1-9])/(?P<year>(?:19|20)\d\d|\d\d)(?![\d/])", _numeric_date),
+    Rule("holiday", rf"(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{HOLIDAY})(?:,?\s+(?P<year>{YEAR}))?", _holiday),
+    Rule("week_of", rf"the\s+week\s+of\s+(?P<date>{MONTH}\s+{DAY}(?:,?\s+{YEAR})?)", _week_of),
     Rule("month_day", rf"(?:{EDGE}|{WEEKDAY},?\s+)?(?:(?P<month>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<month2>{MONTH}))", _day_month),
-    Rule("weekday_part", rf"(?:(?P<rel>last|next|this|coming|early|late)\s+)?(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?", _weekday),
-    Rule("season_year", rf"(?:{EDGE})?(?:the\s+)?(?P<season>{SEASON})\s+(?:of\s+)?(?P<year>{YEAR})", _season_year),
-    Rule("month_year", rf"(?:{EDGE})?(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})", _month_year),
+    Rule("weekday_part", rf"(?:(?P<rel>last|next|this|coming|early|late|earlier|later|the\s+previous|the\s+following)\s+)?(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?", _weekday),
+    Rule("season_year", rf"(?:{EDGE})?(?:the\s+)?(?P<season>{SEASON})\s+(?:of\s+)?(?P<year>{YEAR}|{SPELLED_YEAR})", _season_year),
+    Rule("month_year", rf"(?:{EDGE})?(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR}|{SPELLED_YEAR})", _month_year),
+    Rule("month_relative_year", rf"(?:{EDGE})?(?P<month>{MONTH})\s+(?:of\s+)?(?P<yrel>this|last|next)\s+year", _month_relative_year),
     Rule("year_half", rf"(?:the\s+)?(?P<half>first|second|last)[\s-]half\s+(?:of\s+)?(?P<year>{YEAR})", _year_half),
-    Rule("quarter", rf"(?P<the>the\s+)?(?:(?P<yrel>this|last|next)\s+year's\s+|(?P<pyear>{YEAR})(?:'s)?\s+)?(?:fiscal\s+)?(?:(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|this|next|coming|recent|(?:comparable\s+)?year[\s-]earlier|(?:comparable\s+)?year[\s-]ago|same|corresponding)\s+)?(?:fiscal[\s-]+)?(?:(?P<hyphen>first|second|third|fourth)-)?(?P<noun>quarter|period)(?!s)(?P<qyear>\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year)|\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?", _quarter),
+    Rule("quarter", rf"(?P<the>the\s+)?(?:(?P<yrel>this|last|next)\s+year's\s+|(?P<pyear>{YEAR})(?:'s)?\s+)?(?:fiscal[\s-]+)?(?:(?P<ago2>(?:comparable\s+)?year[\s-](?:ago|earlier))\s+(?=(?:fiscal[\s-]+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)))?(?:(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|this|next|coming|recent|(?:comparable\s+)?year[\s-]earlier|(?:comparable\s+)?year[\s-]ago|same|corresponding)\s+)?(?:fiscal[\s-]+)?(?:(?P<hyphen>first|second|third|fourth)-)?(?P<noun>quarter|period)(?!s|-to-)(?P<qyear>\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year)|\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?", _quarter),
     Rule("months_span", rf"the\s+(?:(?:first|latest|past|last|year-earlier|same)\s+)?(?P<n>nine|six|three|9|6|3)\s+months", _months_span),
-    Rule("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<decade>(?:1[5-9]|20)\d0)'?s|'(?P<short>\d0)s)", _decade_or_short),
-    Rule("spelled_year", rf"(?:the\s+year\s+)?nineteen[\s-]+(?:hundred[\s-]+(?:and\s+)?)?(?P<tens>{_alt(TENS)})(?:[\s-]+(?P<ones>{_alt(ONES)}))?|the\s+year\s+two\s+thousand(?:[\s-]+(?:and\s+)?(?P<ones2>{_alt(ONES)}))?", _spelled_year),
+    Rule("decade", rf"(?:{EDGE})?(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<decade>(?:1[5-9]|20)\d0)'?s|'(?P<short>\d0)s)", _decade_or_short),
+    Rule("spelled_year", rf"(?:the\s+year\s+)?(?P<year>{NINETEEN_YEAR})|the\s+year\s+(?P<year2>{TWO_THOUSAND_YEAR})", _spelled_year),
     Rule("spelled_decade", rf"the\s+(?:(?:early|late)\s+|mid-?)?(?P<decade>{_alt(TENS_DECADES)})", lambda m, ctx: Normalised("DATE", "19" + str(TENS[TENS_DECADES[m["decade"].lower()]] // 10))),
-    Rule("century", r"the\s+(?P<nth>\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\s-]+century", _century),
+    Rule("century", r"(?-i:(?P<bare>\d{1,2}(?:st|nd|rd|th))[\s-]+century)|the\s+(?P<nth>\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\s-]+century", _century),
     Rule("year", rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+)?(?<![$\d.,])(?P<year>{YEAR})", _year),
     Rule("month", rf"(?:(?P<rel>{EDGE}|(?:this|last|next|past|coming)\s+))?(?P<month>{MONTH})(?!\s*\d)", _month_alone),
     Rule("last_night", r"last\s+night|overnight", _last_night),
-    Rule("relative_day", rf"(?:(?:early|late|mid-?)\s*)?(?P<relday>{RELDAY})(?:\s+(?P<part>{PART}))?", _relative_day),
-    Rule("ago", rf"(?:{APPROX}\s+)?(?:(?P<n>{QUANTITY})[\s-]+)?(?P<unit>{UNIT})\s+(?P<dir>ago|earlier|later|hence|from\s+now)", _ago),
+    Rule("relative_day", rf"(?:(?:earlier|later)\s+|(?:early|late|mid-?)\s*)?(?:(?P<part0>{PART})\s+)?(?P<relday>{RELDAY})(?:\s+(?P<part>{PART}))?", _relative_day),
+    Rule("someday", rf"{_after(MODALS)}one\s+day", _ref("FUTURE_REF")),
+    Rule("ago", rf"(?:{APPROX}\s+)?(?:(?P<n>{QUANTITY})[\s-]+)?(?P<unit>{UNIT})\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|hence|from\s+now)", _ago),
     Rule("year_ago", r"year[\s-](?:earlier|ago)", _year_ago),
     Rule("year_end", r"year[\s-]end|year's\s+end|the\s+end\s+of\s+the\s+year", _year_end),
     Rule("the_weekend", r"the\s+weekend", _the_weekend),
     Rule("the_season", rf"the\s+(?:(?:early|late)\s+)?(?P<unit>{SEASON})", _relative_unit_bare),
     Rule("the_year", r"the\s+(?:(?:full|whole|entire|calendar|fiscal)\s+)?year(?![-']|\s+(?:\d|ago|earlier|before|after|later|old))", lambda m, ctx: _date(str(ctx.anchor.year) if ctx.anchor else None, ctx)),
     Rule("edge_relative", rf"(?:{EDGE}|(?:earlier|later)\s+)(?P<rel>this|last|next)\s+(?P<unit>year|month|week|decade|century)", _relative_unit),
-    Rule("relative_unit", rf"(?P<rel>{REL})\s+(?P<unit>week(?:end)?|month|year|decade|century|{SEASON}|{PART})(?![\s-]+(?:old|long))", _relative_unit),
+    Rule("relative_unit", rf"(?P<rel>{REL})\s+(?:fiscal\s+(?=year))?(?P<unit>week(?:end)?|month|year|decade|century|{SEASON}|{PART})(?![\s-]+(?:old|long))", _relative_unit),
     Rule("reference_day", rf"(?P<rel>{REFERENCE_REL})\s+(?P<unit>day)(?![\s-]+(?:old|long))", _relative_unit),
-    Rule("duration", rf"(?:{APPROX}\s+)?(?:the\s+(?:(?:past|last|next|first|previous|following|coming|final|remaining|latest)\s+)?)?(?P<n>{NUMBER})[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+|trading\s+|business\s+|calendar\s+)?(?P<unit>{UNIT})(?![\s-]+old|-\w)", _duration),
-    Rule("vague_duration", rf"(?:{_alt(VAGUE_QUANTITIES)}|the\s+(?:past|last|next|coming)\s+(?:few\s+|several\s+)?)\s*(?P<unit>(?:minute|hour|day|week|month|quarter|year|decade)s|centuries)", _vague_duration),
+    Rule("plural_units", rf"{_after(('for', 'within', 'in', 'over', 'after'))}(?P<unit>(?:second|minute|hour|day|week|month|year|decade)s|centuries)(?!\s+(?:old|ago|earlier|later))", _vague_duration),
+    Rule("duration", rf"(?:{APPROX}\s+)?(?:the\s+(?:(?:past|last|next|first|previous|following|coming|final|remaining|latest)\s+)?)?(?P<n>{NUMBER})[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+|trading\s+|business\s+|calendar\s+)?(?P<unit>{UNIT})(?P<half>\s+and\s+a\s+half)?(?![\s-]+old|-\w)", _duration),
+    Rule("vague_duration", rf"(?:{_alt(VAGUE_QUANTITIES)}|the\s+(?:past|last|next|coming)\s+(?:few\s+|several\s+)?)\s*(?P<unit>(?:minute|hour|day|week|month|quarter|year|decade)s|centuries)"
+         rf"|the\s+(?P<ahead>(?:day|week|month|year)s)\s+ahead|(?:several|few|many)-(?P<adjective>day|week|month|year)"
+         rf"|(?P<long>(?:hour|day|week|month|year|decade)s?)-long", _vague_duration),
     Rule("set", rf"(?P<setday>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))|(?:every|each)\s+(?:(?P<eachday>{WEEKDAY})|(?P<eachmonth>{MONTH}))|(?:every|each|per)\s+(?P<sunit>{UNIT_SG})|daily|weekly|monthly|yearly|annually|hourly|nightly", _set),
     Rule("present", r"(?:right\s+)?now|currently|current|at\s+present|presently|nowadays|these\s+days|at\s+this\s+time", _ref("PRESENT_REF")),
-    Rule("past", r"recently|recent|the\s+past|formerly|lately", _ref("PAST_REF")),
-    Rule("future", r"(?:as\s+)?soon\s+as\s+possible|soon|the\s+(?:near\s+|distant\s+)?future|shortly|someday|the\s+(?:near|short)\s+term", _ref("FUTURE_REF")),
+    Rule("past", r"recently|recent|then[\s-]current|the\s+past|formerly|lately", _ref("PAST_REF")),
+    Rule("future", r"(?:as\s+)?soon\s+as\s+possible|soon|the\s+(?:near\s+|distant\s+)?future|shortly|someday|the\s+(?:near|short)\s+term|an?\s+later\s+date", _ref("FUTURE_REF")),
 ]  # fmt: skip
 
 
@@ -603,21 +730,42 @@ COMBINED = re.compile(
 # Bare "May" is the modal verb unless a preposition or modifier shows it is the month.
 _MAY_MONTH_BEFORE = re.compile(r"(?:\b(?:in|since|until|till|by|of|through|from|to|during|before|after|early|late|last|next|this|mid-))\s*$", re.I)
 _BARE_AMBIGUOUS = {"may", "march"}
+# A month abbreviation that is also a first name: without its period and before a capitalised word, the name.
+_NAME_MONTHS = {"Jan"}
+_CAPITALISED_WORD = re.compile(r" (?!(?:of|in)\b)[A-Z][a-z]")
 # "$2 million a year", "700 seats a week", "20% annually": a rate, not a time of the story.
 _RATE = re.compile(r"(?:an?|per)\s+\w+|annually|yearly", re.I)
 _AMOUNT_BEFORE = re.compile(
     rf"(?:\d|\b(?:hundred|thousand|million|billion|trillion|percent|cents?|{_NUMWORD})\b)[%\w]*(?:\s+[a-z]+s)?\s+$", re.I
 )
-# "soon after the vote", "as soon as trading opened": a conjunction, not "soon" the time.
+# "soon after the vote", "shortly before the blast", "as soon as trading opened": a conjunction, not "soon" the time.
 _SOON_CONJUNCTION = re.compile(r"\s+(?:after|before|as)\b", re.I)
 
 
-def _not_a_time_expression(text: str, start: int, m: re.Match[str]) -> bool:
+# "a quarter of the market", "three quarters of the vote": a fraction ("the first two quarters of 1990" is not).
+_FRACTION_OF = re.compile(r"\s+of\b", re.I)
+# "a second group", "a second time": the ordinal; "for a second, then", "a second or two" are the unit.
+_ORDINAL_SECOND = re.compile(
+    r"\s+(?!(?:of|or|and|to|in|on|at|for|before|after|longer|later|earlier|ago|too|more|less|was|is)\b)[a-z]"
+)
+_ONE_SECOND = re.compile(r"(?:an?|one)\s+second", re.I)
+
+
+def _not_a_time_expression(text: str, start: int, m: re.Match[str], rule: Rule) -> bool:
     """Matches that the words around them show are no time expression (checked on the full text)."""
     word = m.group().lower()
+    if " " in word and m.group().istitle() and text[max(0, start - 1) : start] in ('"', "\u201c"):
+        return True  # a quoted title: ABC's "This Week"
+    if rule.name == "duration":
+        if word.endswith(("quarter", "quarters")) and "the " not in word and _FRACTION_OF.match(text, m.end()):
+            return True
+        if _ONE_SECOND.fullmatch(word) and _ORDINAL_SECOND.match(text, m.end()):
+            return True
+    if rule.name == "month" and m.group() in _NAME_MONTHS and _CAPITALISED_WORD.match(text, m.end()):
+        return True  # "Jan Kavan", "June Carter": a first name
     if word in _BARE_AMBIGUOUS:
         return not _MAY_MONTH_BEFORE.search(text, max(0, start - 12), start)
-    if word == "soon":
+    if word in ("soon", "shortly"):
         return bool(_SOON_CONJUNCTION.match(text, m.end()) or text[max(0, start - 3) : start].lower() == "as ")
     return bool(_RATE.fullmatch(m.group()) and _AMOUNT_BEFORE.search(text, max(0, start - 30), start))
 
@@ -630,13 +778,15 @@ TRIGGERS = frozenset(
     + [u + suffix for u in UNITS for suffix in ("", "s")]
     + "centuries weekend weekends today yesterday tomorrow tonight noon midnight period nineteen thousand "
     "daily weekly monthly yearly annually hourly nightly quarterly now currently current present presently "
-    "nowadays days time recently recent past formerly lately soon future shortly someday term".split()
+    "nowadays days time recently recent past formerly lately soon future shortly someday term date midday thanksgiving "
+    "christmas halloween".split()
 )
 # Words an expression can begin with besides the triggers ("the past two years", "about a week").
 STARTERS = TRIGGERS | frozenset(SMALL_NUMBERS) | frozenset(ORDINALS) | frozenset(
     "the a an about around approximately nearly almost roughly more less fewer at up no some this these last next "
     "coming previous same earlier later early late mid that following every each per right fiscal calendar few "
-    "several many couple dozen half final latest comparable as".split()
+    "several many couple dozen half final latest comparable as then new valentine memorial independence labor "
+    "election veterans".split()
 )
 LOOKBACK_WORDS = 6  # an expression starts at most this many words before its trigger ("no more than sixty days")
 _WORD = re.compile(r"\w+")
@@ -668,15 +818,18 @@ def scan(text: str) -> Iterator[Match]:
             if m is None or m.end() <= word.start():
                 continue
             rule = RULES[int(m.lastgroup[1:])]  # type: ignore[index]
-            if _not_a_time_expression(text, start, m):
+            if _not_a_time_expression(text, start, m, rule):
                 continue
             covered = m.end()
             yield Match(start, m.end(), rule)
             break
 
 
-def apply(rule: Rule, expression: str, anchor: date | None, tense: str | None) -> Normalised | None:
-    m = rule.regex.fullmatch(expression)
+def apply(
+    rule: Rule, text: str, anchor: date | None, tense: str | None, start: int = 0, end: int | None = None
+) -> Normalised | None:
+    """The rule's value for text[start:end]; the words before ``start`` stay visible to look-behinds."""
+    m = rule.regex.fullmatch(text, start, len(text) if end is None else end)
     if m is None:
         return None
     try:
@@ -688,8 +841,14 @@ def apply(rule: Rule, expression: str, anchor: date | None, tense: str | None) -
 # Anaphoric expressions: they count from the reference time (the date the text last mentioned), not from the
 # publication date (TimeML practice): "two days earlier", "the next day", "the following year", "that week".
 # Deictic ones ("two days ago", "yesterday", "last year", "next week") keep the publication date.
-REFERENCE_RULES = frozenset({"ago", "relative_unit", "reference_day"})
 _ANAPHORIC = re.compile(r"\b(?:earlier|later|following|previous|same|that|next\s+day)\b", re.I)
+# Per rule, the words that make its expression anaphoric ("the previous Friday"; "earlier Sunday" is deictic).
+REFERENCE_RULES = {
+    "ago": _ANAPHORIC,
+    "relative_unit": _ANAPHORIC,
+    "reference_day": _ANAPHORIC,
+    "weekday_part": re.compile(r"the\s+(?:previous|following)\b", re.I),
+}
 
 
 # Expressions that name a day, month, quarter or year ("March 14", "Saturday", "yesterday", "in 1995") set the
@@ -708,7 +867,8 @@ def sets_reference(rule: Rule, expression: str) -> bool:
 
 def counts_from_reference(rule: Rule, expression: str) -> bool:
     """Whether ``expression``, matched by ``rule``, is anaphoric: relative to the reference time."""
-    return rule.name in REFERENCE_RULES and bool(_ANAPHORIC.search(expression))
+    anaphoric = REFERENCE_RULES.get(rule.name)
+    return anaphoric is not None and bool(anaphoric.search(expression))
 
 
 def normalise(expression: str, anchor: date | None, tense: str | None = None) -> Normalised | None:
