@@ -8,8 +8,10 @@ mixed with the unchanged corpus, whose many articles about the same events are
 not copies. Pair precision and recall are computed over all pairs of the
 corpus; per-transformation recall over (original, reprint) pairs.
 
-The same corpus goes through datasketch's MinHash + MinHashLSH in the same
-run, fed the same shingle hashes (storyline's, computed once per article),
+storyline runs twice, with its in-memory index (``memory``) and with the band
+index in a SQLite store (``sqlite``: the articles stored before the clock
+starts, as ingest does), which must find the same pairs. The same corpus goes
+through datasketch's MinHash + MinHashLSH in the same run, fed the same shingle hashes (storyline's, computed once per article),
 with the same number of permutations (128) and bands (64 x 2) and the same
 exact verification, so the two differ only in the permutation arithmetic
 (datasketch's default "affine32" family) and the LSH index.
@@ -44,9 +46,9 @@ import tracemalloc
 from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, count
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -55,6 +57,8 @@ from storyline.dedup.groups import UnionFind
 from storyline.eval import shared_data_dir
 from storyline.dedup.minhash import Fingerprint, overlap, shingles, words
 from storyline.model import Article, Provenance, Source
+from storyline.storage import Store
+from storyline.storage.bands import SqlIndex
 
 ECB_DOCS = shared_data_dir() / "ecbplus" / "ecbplus_docs.jsonl"
 
@@ -206,6 +210,12 @@ def storyline_groups(articles: Iterable[Article], thresholds: Thresholds) -> dic
     return {d.id: d.group for d in find_duplicates(articles, MemoryIndex(), thresholds=thresholds)}
 
 
+def sqlite_groups(store: Store, articles: Iterable[Article], thresholds: Thresholds) -> dict[str, str]:
+    """storyline with its band index in the database; ``articles`` are stored in ``store`` and not indexed yet."""
+    with SqlIndex(store) as index:
+        return {d.id: d.group for d in find_duplicates(articles, index, thresholds=thresholds)}
+
+
 _LOW_32_BITS = np.uint64(0xFFFFFFFF)
 
 
@@ -290,13 +300,18 @@ def recall_by_transform(corpus: Corpus, group_of: dict[str, str]) -> dict[str, t
     return {name: (found[name], total[name]) for name in TRANSFORMS}
 
 
-def measure(run: Callable[[], dict[str, str]]) -> tuple[dict[str, str], float, float, float]:
-    """(result, wall seconds and CPU seconds without tracing, tracemalloc peak MiB of a second run)."""
+def measure(run: Callable[[Any], dict[str, str]], setup: Callable[[], Any]) -> tuple[dict[str, str], float, float, float]:
+    """(result, wall seconds and CPU seconds without tracing, tracemalloc peak MiB of a second run).
+
+    ``setup`` runs before each of the two runs, untimed; ``run`` gets what it returned.
+    """
+    prepared = setup()
     wall, cpu = time.perf_counter(), time.process_time()
-    result = run()
+    result = run(prepared)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    prepared = setup()
     tracemalloc.start()
-    run()
+    run(prepared)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return result, wall, cpu, peak / 2**20
@@ -332,9 +347,6 @@ def synthetic(n: int, seed: int = 7, copy_rate: float = 0.1) -> Iterator[tuple[A
 
 def scale_worker(kind: str, n: int) -> dict[str, float]:
     from datasketch import MinHash  # noqa: F401  (imported before the baseline, like the others)
-
-    from storyline.storage import Store
-    from storyline.storage.bands import SqlIndex
 
     # The corpus is made (and stored) before the baseline: generating the synthetic texts costs about as
     # much as deduplicating them, and is the same for every index.
@@ -436,15 +448,31 @@ def main() -> None:
     )
     print(f"\n{'pipeline':<12}{'pairs':>8}{'predicted':>10}{'precision':>11}{'recall':>8}{'wall s':>8}{'cpu s':>7}{'peak MiB':>10}")
     results = {}
-    for name, fn in (("storyline", storyline_groups), ("datasketch", datasketch_groups)):
-        group_of, wall, cpu, peak = measure(lambda fn=fn: fn(corpus.articles, thresholds))
-        s = score(corpus, group_of)
-        results[name] = group_of
-        print(f"{name:<12}{s['gold']:>8}{s['predicted']:>10}{s['precision']:>11.4f}{s['recall']:>8.4f}{wall:>8.2f}{cpu:>7.2f}{peak:>10.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        stores = count()
 
-    print("\nRecall of (original, reprint) pairs by transformation (storyline)")
+        def new_store() -> Store:  # each SQLite run indexes a store of its own, filled before the clock starts
+            store = Store(str(Path(tmp) / f"ecb{next(stores)}.db"))
+            store.add_articles(corpus.articles)
+            return store
+
+        pipelines = {
+            "memory": (lambda _: storyline_groups(corpus.articles, thresholds), lambda: None),
+            "sqlite": (lambda store: sqlite_groups(store, corpus.articles, thresholds), new_store),
+            "datasketch": (lambda _: datasketch_groups(corpus.articles, thresholds), lambda: None),
+        }
+        for name, (run, setup) in pipelines.items():
+            group_of, wall, cpu, peak = measure(run, setup)
+            s = score(corpus, group_of)
+            results[name] = group_of
+            print(f"{name:<12}{s['gold']:>8}{s['predicted']:>10}{s['precision']:>11.4f}{s['recall']:>8.4f}{wall:>8.2f}{cpu:>7.2f}{peak:>10.1f}")
+
+    same = _pairs(results["sqlite"]) == _pairs(results["memory"])
+    print(f"\nsqlite and memory index found the same pairs: {'yes' if same else 'NO'}")
+
+    print("\nRecall of (original, reprint) pairs by transformation (storyline, memory index)")
     print(f"{'transformation':<16}{'found':>7}{'total':>7}{'recall':>8}")
-    for name, (found, total) in recall_by_transform(corpus, results["storyline"]).items():
+    for name, (found, total) in recall_by_transform(corpus, results["memory"]).items():
         print(f"{name:<16}{found:>7}{total:>7}{found / total if total else 1:>8.4f}")
 
     if args.scale:

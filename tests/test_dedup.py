@@ -349,20 +349,29 @@ def varied_story(n: int) -> Article:
     return article(text, f"Outlet {n % 7}", f"Story {n}", hours=n / 60)
 
 
-def test_copies_are_found_across_and_within_index_batches(tmp_path):
-    from storyline.dedup.find import _CHUNK
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_copies_are_found_across_and_within_index_batches(tmp_path, kind):
+    from storyline.dedup.find import _BATCH
+    from storyline.storage import Store
+    from storyline.storage.bands import SqlIndex
 
-    originals = [varied_story(n) for n in range(_CHUNK + 200)]
+    originals = [varied_story(n) for n in range(_BATCH + 200)]
     copies = {  # copy position -> original position: next to it, in a later batch, and both at once
         1: 0,
-        _CHUNK + 10: 3,
-        _CHUNK + 11: _CHUNK + 5,
+        _BATCH + 10: 3,
+        _BATCH + 11: _BATCH + 5,
     }
     stream = list(originals)
     for at, of in sorted(copies.items()):
         copy = article(originals[of].text + " Copyright Valley Herald.", "Valley Herald", f"Copy of {of}", hours=at)
         stream.insert(at, copy)
-    groups = by_id(find_duplicates(stream, MemoryIndex()))
+    if kind == "memory":
+        groups = by_id(find_duplicates(stream, MemoryIndex()))
+    else:
+        store = Store(str(tmp_path / "storyline.db"))
+        store.add_articles(stream)
+        with SqlIndex(store) as index:
+            groups = by_id(find_duplicates(stream, index))
     for at, of in copies.items():
         assert groups[stream[at].id].group == groups[originals[of].id].group == originals[of].id
     assert sum(1 for a in groups.values() if a.group != a.id) == len(copies)
@@ -371,21 +380,33 @@ def test_copies_are_found_across_and_within_index_batches(tmp_path):
 def test_sql_and_memory_index_find_the_same_sharing_articles(tmp_path):
     from storyline.storage import Store
     from storyline.storage.bands import SqlIndex
+    from storyline.storage.schema import minhash_articles, minhash_bands
 
     wire, trimmed, boiler, local, independent = corpus()
     store = Store(str(tmp_path / "storyline.db"))
     store.add_articles([wire, trimmed, boiler, local, independent])
     memory = MemoryIndex()
     keys = {a.id: text_band_keys(a.text) for a in (wire, trimmed, boiler, local, independent)}
+    batches = [
+        ([wire, independent], [keys[wire.id], keys[independent.id]]),
+        ([trimmed, boiler, local], [keys[trimmed.id], keys[boiler.id], keys[local.id]]),
+        ([trimmed], [keys[trimmed.id]]),  # re-added with the same keys
+        ([local], [keys[independent.id]]),  # re-added with other keys: its old ones must be gone
+    ]
     found = []
     with SqlIndex(store) as sql:
-        for batch in ([wire, independent], [trimmed, boiler, local], [trimmed]):  # the last one re-adds
-            batch_keys = [keys[a.id] for a in batch]
+        for batch, batch_keys in batches:
             found.append(sql.add(batch, batch_keys))
             assert found[-1] == memory.add(batch, batch_keys)
     assert found[0] == [set(), set()]
     assert wire.id in found[1][0] and trimmed.id in found[1][1]  # a stored article and an earlier one of the batch
     assert wire.id in found[2][0] and trimmed.id not in found[2][0] and independent.id not in found[2][0]
+    assert found[3] == [{independent.id}]
+    now = {wire.id: wire, trimmed.id: trimmed, boiler.id: boiler, local.id: independent, independent.id: independent}
+    with store.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(minhash_articles)) == 5
+        rows = conn.scalar(select(func.count()).select_from(minhash_bands))
+    assert rows == sum(len(set(keys[a.id])) for a in now.values())
 
 
 # ------------------------------------------------------------------ CLI

@@ -12,11 +12,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import inspect
+import numpy as np
+import pytest
+from sqlalchemy import func, inspect, select
 
-from storyline.model import Analysis, Article, Entity, Provenance, Source
+from storyline.model import Analysis, Article, DupAssignment, Entity, Provenance, Source
 from storyline.storage import Store, resolve_url
-from storyline.storage.schema import metadata
+from storyline.storage.schema import SCHEMA_REVISION, metadata, minhash_articles, minhash_bands
 
 STORYLINE = [sys.executable, "-m", "storyline.cli"]
 
@@ -168,3 +170,68 @@ def test_every_command_has_help():
     for name in group.list_commands(None):
         run = subprocess.run(STORYLINE + [name, "--help"], capture_output=True, text=True)
         assert run.returncode == 0 and "Usage" in run.stdout, name
+
+
+# ------------------------------------------------------------------ migration 0002: the band index by key
+
+
+def _report(n: int, outlet: str = "X News") -> Article:
+    """A fictional report of 80 seeded words, one outlet and URL each."""
+    import random
+
+    rng = random.Random(n)
+    words = [f"{c}{v}{e}" for c in "bdfgklmnprst" for v in "aeiou" for e in ("n", "r", "s", "")]
+    text = " ".join(rng.choice(words) for _ in range(80)) + "."
+    return Article(text=text, source=Source(outlet), provenance=Provenance("t"), url=f"https://x.example/{outlet}/{n}", title=f"R{n}")
+
+
+def _alembic(store: Store, action: str, revision: str) -> None:
+    from alembic import command
+
+    with store.engine.begin() as conn:
+        cfg = store.alembic_config()
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, revision)
+
+
+def _old_band_rows(store: Store) -> set[tuple]:
+    with store.engine.connect() as conn:
+        return set(conn.exec_driver_sql("SELECT article_id, band, key FROM minhash_bands").all())
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_0002_carries_the_band_index_over_and_back(tmp_path, request, backend):
+    from storyline.dedup import find_duplicates, text_band_keys
+    from storyline.storage.bands import SqlIndex
+
+    url = str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
+    old = Store(url, migrate=False)
+    _alembic(old, "upgrade", "0001")
+    reports = [_report(n) for n in range(3)]
+    old.add_articles(reports)
+    rows = [(a.id, band, key) for a in reports for band, key in enumerate(text_band_keys(a.text))]
+    with old.engine.begin() as conn:  # what revision 0001's index wrote: a row per (article, band), a group each
+        statement = "INSERT INTO minhash_bands (article_id, band, key) VALUES (?, ?, ?)"
+        conn.exec_driver_sql(statement if backend == "sqlite" else statement.replace("?", "%s"), rows)
+    old.save_dup_groups([DupAssignment(a.id, a.id, a.id, None) for a in reports])
+    old.engine.dispose()
+
+    store = Store(url)  # migrates to the newest revision
+    assert store.schema_revision() == SCHEMA_REVISION == "0002"
+    with store.engine.connect() as conn:
+        stored = dict(conn.execute(select(minhash_articles.c.article_id, minhash_articles.c.band_keys)).all())
+        assert conn.scalar(select(func.count()).select_from(minhash_bands)) == len(rows)
+    assert {i: np.frombuffer(blob, dtype="<i8").tolist() for i, blob in stored.items()} == {
+        a.id: text_band_keys(a.text) for a in reports
+    }
+
+    copy = Article(text=reports[1].text + " Copyright Valley Herald.", source=Source("Valley Herald"), provenance=Provenance("t"))
+    store.add_articles([copy])
+    with SqlIndex(store) as index:
+        assert index.unindexed_ids() == [copy.id]
+        found = {d.id: d for d in find_duplicates(store.get_articles([copy.id]), index)}
+    assert found[copy.id].group == reports[1].id  # the migrated keys find the stored original
+
+    _alembic(store, "downgrade", "0001")
+    assert _old_band_rows(store) == set(rows) | {(copy.id, band, key) for band, key in enumerate(text_band_keys(copy.text))}
+    store.engine.dispose()

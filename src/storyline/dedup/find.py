@@ -22,7 +22,11 @@ from storyline.dedup.minhash import (
 from storyline.dedup.syndication import WireSignal, group_agency, wire_signal
 from storyline.model import Article, DupAssignment
 
-_CHUNK = 500
+_CHUNK = 500  # ids a stored-index query asks about at once
+# Articles matched against the index at once: the stored index costs a lookup and an insert per band key, and
+# larger batches walk its key B-tree in fewer, more sequential passes (measured: 2000 vs 500 saved 10-15%
+# of the CPU time at 50,000 articles). Memory holds one batch of articles and fingerprints.
+_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ def find_duplicates(
         seen[article.id] = _seen(article)
         uf.add(article.id)
         batch.append(article)
-        if len(batch) == _CHUNK:
+        if len(batch) == _BATCH:
             _match_batch(batch, index, uf, cache, config, thresholds)
             batch = []
     if batch:

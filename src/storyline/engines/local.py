@@ -7,7 +7,7 @@ each stage is wired to storage in exactly one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from storyline.ingest import MAX_BYTES, iter_files, read_path, read_bytes
 from storyline.model import Article, Brief, DupAssignment, IngestError, Story, from_jsonable, stable_hash, to_jsonable
@@ -122,7 +122,12 @@ class LocalEngine:
 
         with SqlIndex(self.store) as index:
             new = index.unindexed_ids()
-            return find_duplicates(self.store.get_articles(new), index) if new else []
+            return find_duplicates(self._stream_articles(new), index) if new else []
+
+    def _stream_articles(self, ids: list[str], chunk: int = 500) -> Iterator[Article]:
+        """Stored articles in the given order, fetched a chunk at a time rather than all at once."""
+        for start in range(0, len(ids), chunk):
+            yield from self.store.get_articles(ids[start : start + chunk])
 
     def cluster(self) -> list[Story]:
         """Cluster the whole store in batch mode and replace the stored stories."""

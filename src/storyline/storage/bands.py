@@ -1,10 +1,12 @@
 """The dedup index in the database: band keys as indexed rows, groups in ``dup_groups``.
 
-Candidates are found with indexed lookups on ``minhash_bands(band, key)``,
-one per band for a whole batch of articles: the same equi-join PostgreSQL and
-Spark run, and memory stays flat however large the corpus grows. Use as a
-context manager; everything written inside the ``with`` block is one
-transaction::
+``minhash_bands`` holds one (key, article number) row per band key, and its
+primary key is the lookup index; ``minhash_articles`` numbers the indexed
+articles and keeps each one's keys, so re-adding an article deletes its rows
+by key. A batch costs one primary-key lookup and one insert per band key, in
+key order, with no Python object per row: memory stays flat however large the
+corpus grows. Use as a context manager; everything written inside the
+``with`` block is one transaction::
 
     with SqlIndex(store) as index:
         find_duplicates(new_articles, index)
@@ -12,17 +14,18 @@ transaction::
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence, Sized
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from storyline.model import Article, DupAssignment
-from storyline.storage.schema import articles, dup_groups, minhash_bands
+from storyline.storage.schema import articles, dup_groups, minhash_articles
 from storyline.storage.store import Store
 
 _CHUNK = 500
+_KEY_BYTES = "<i8"  # how an article's band keys are kept in minhash_articles.band_keys
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
@@ -30,27 +33,37 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
         yield items[i : i + size]
 
 
-# Who holds a batch's band keys that more than one article holds (every key has its own article):
-# the (band, key) index answers both the IN list and the GROUP BY.
-_SHARED_KEYS = """
-SELECT key, article_id FROM minhash_bands WHERE band = ? AND key IN (
-    SELECT key FROM minhash_bands WHERE band = ? AND key IN ({keys}) GROUP BY key HAVING COUNT(*) > 1
-)"""
-# Band keys are random, so each batch's rows land all over the (band, key) index: with SQLite's default
-# 2 MiB page cache most of them miss it. A fixed cache, whatever the corpus size.
+# Band keys are random, so each batch's rows land all over the key index: with SQLite's default 2 MiB page
+# cache most of them miss it. A fixed cache, whatever the corpus size.
 _SQLITE_PAGE_CACHE_KIB = 65536
-_INSERT_BANDS = "INSERT INTO minhash_bands (band, key, article_id) VALUES (?, ?, ?)"
+# Who holds these keys. Always this many keys (the last one repeated), so the driver reuses the statement.
+_LOOKUP_KEYS = 2000
+_HOLDERS = (
+    "SELECT m.key, a.article_id FROM minhash_bands m JOIN minhash_articles a ON a.id = m.article "
+    "WHERE m.key IN ({marks})"
+)
+# Band rows go several to a statement: measured at half the cost per row of one row a statement.
+_ROWS_PER_INSERT = 400
+_INSERT_BANDS = "INSERT INTO minhash_bands (key, article) VALUES {rows}"
+_DELETE_BAND = "DELETE FROM minhash_bands WHERE key = ? AND article = ?"
+_INSERT_GROUP = "INSERT INTO dup_groups (article_id, group_id, parent_id, syndicated_from) VALUES (?, ?, ?, ?)"
 
 
-def _driver_sql(conn: Connection, statement: str, marks: int = 0) -> str:
+def _driver_sql(conn: Connection, statement: str) -> str:
     """``statement`` for the DBAPI itself, with its own parameter marks.
 
     Band rows go straight to the driver: SQLAlchemy's per-parameter handling
-    costs more than SQLite's own work on 64 rows an article.
+    costs more than the database's own work on 64 rows an article.
     """
-    if marks:
-        statement = statement.format(keys=", ".join("?" * marks))
     return statement if conn.dialect.paramstyle == "qmark" else statement.replace("?", "%s")
+
+
+def _marks(values: Sized) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _insert_statement(rows: int) -> str:
+    return _INSERT_BANDS.format(rows=", ".join(["(?, ?)"] * rows))
 
 
 class SqlIndex:
@@ -91,39 +104,95 @@ class SqlIndex:
             raise RuntimeError("use SqlIndex inside a `with` block")
         return self._conn
 
+    def _cursor(self) -> Any:
+        """A DBAPI cursor in this transaction: rows come back as plain tuples, without SQLAlchemy's Row."""
+        return self.conn.connection.cursor()
+
+    def _fetch(self, statement: str, params: Sequence[Any]) -> list[tuple]:
+        cursor = self._cursor()
+        try:
+            cursor.execute(_driver_sql(self.conn, statement), params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def _execute_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        cursor = self._cursor()
+        try:
+            cursor.executemany(_driver_sql(self.conn, statement), rows)
+        finally:
+            cursor.close()
+
     def add(self, articles: Sequence[Article], keys: Sequence[Sequence[int]]) -> list[set[str]]:
         ids = [a.id for a in articles]
-        for chunk in _chunks(ids):
-            self.conn.execute(delete(minhash_bands).where(minhash_bands.c.article_id.in_(chunk)))
-        keyed = [j for j, k in enumerate(keys) if len(k)]
+        self._remove(ids)
+        numbers = self._number(ids, keys)
         sharing: dict[str, set[str]] = {i: set() for i in ids}
+        keyed = [j for j, k in enumerate(keys) if len(k)]
         if keyed:
-            matrix = np.array([keys[j] for j in keyed], dtype=np.int64)  # one row of band keys per article
-            self._insert(np.array(ids, dtype=object)[keyed], matrix)
-            for holders in self._shared_keys(matrix):
+            band_keys, owners = _key_order(np.array([keys[j] for j in keyed], dtype=np.int64), np.array(keyed))
+            for holders in self._shared(band_keys, owners, ids):
                 for i in holders:
                     if i in sharing:
                         sharing[i].update(holders)
+            self._insert(band_keys, np.array(numbers, dtype=np.int64)[owners])
         return [sharing[i] - {i} for i in ids]
 
-    def _insert(self, owners: np.ndarray, matrix: np.ndarray) -> None:
-        """Band rows in (band, key) order, so the index's B-tree is written page by page rather than at random."""
-        bands = np.broadcast_to(np.arange(matrix.shape[1]), matrix.shape).ravel()
-        keys = matrix.ravel()
-        order = np.lexsort((keys, bands))
-        owner = np.repeat(owners, matrix.shape[1])
-        rows = zip(bands[order].tolist(), keys[order].tolist(), owner[order].tolist())
-        self.conn.exec_driver_sql(_driver_sql(self.conn, _INSERT_BANDS), list(rows))
+    def _remove(self, ids: list[str]) -> None:
+        """Delete the band rows and numbers these articles had (re-adding replaces their keys)."""
+        for chunk in _chunks(ids):
+            found = self._fetch(f"SELECT id, band_keys FROM minhash_articles WHERE article_id IN ({_marks(chunk)})", chunk)
+            rows = [(key, n) for n, blob in found for key in np.unique(np.frombuffer(blob, dtype=_KEY_BYTES)).tolist()]
+            self._execute_many(_DELETE_BAND, rows)
+            self._execute_many("DELETE FROM minhash_articles WHERE id = ?", [(n,) for n, _ in found])
 
-    def _shared_keys(self, matrix: np.ndarray) -> Iterator[list[str]]:
-        """For each (band, key) of the matrix that more than one stored article holds: its holders."""
-        for band in range(matrix.shape[1]):
-            for chunk in _chunks(np.unique(matrix[:, band]).tolist()):
-                holders: dict[int, list[str]] = {}
-                statement = _driver_sql(self.conn, _SHARED_KEYS, len(chunk))
-                for key, article_id in self.conn.exec_driver_sql(statement, (band, band, *chunk)):
-                    holders.setdefault(key, []).append(article_id)
-                yield from holders.values()
+    def _number(self, ids: list[str], keys: Sequence[Sequence[int]]) -> list[int]:
+        """Give each article its number in ``minhash_articles``, with its keys; returns the numbers."""
+        rows = [(i, np.asarray(k, dtype=_KEY_BYTES).tobytes()) for i, k in zip(ids, keys)]
+        self._execute_many("INSERT INTO minhash_articles (article_id, band_keys) VALUES (?, ?)", rows)
+        numbers: dict[str, int] = {}
+        for chunk in _chunks(ids):
+            numbers.update(self._fetch(f"SELECT article_id, id FROM minhash_articles WHERE article_id IN ({_marks(chunk)})", chunk))
+        return [numbers[i] for i in ids]
+
+    def _shared(self, band_keys: np.ndarray, owners: np.ndarray, ids: list[str]) -> set[frozenset[str]]:
+        """The holders of each key of the batch that another article holds too, stored or in the batch.
+
+        A copy shares most of its keys with the same articles, so each set of holders is returned once.
+        """
+        starts = np.flatnonzero(np.r_[True, band_keys[1:] != band_keys[:-1]])
+        ends = np.r_[starts[1:], band_keys.size]
+        unique = band_keys[starts]
+
+        def batch_holders(run: int) -> list[str]:
+            return [ids[p] for p in owners[starts[run] : ends[run]].tolist()]
+
+        stored = self._stored_holders(unique)
+        groups = {frozenset(batch_holders(run) + stored.pop(key, [])) for run, key in _runs_of(unique, starts, ends)}
+        runs = np.searchsorted(unique, np.array(list(stored), dtype=np.int64)).tolist()
+        groups.update(frozenset(batch_holders(run) + holders) for run, holders in zip(runs, stored.values()))
+        return groups
+
+    def _stored_holders(self, unique_keys: np.ndarray) -> dict[int, list[str]]:
+        """Stored articles holding any of these (sorted, distinct) keys: key -> article ids."""
+        statement = _HOLDERS.format(marks=_marks(range(_LOOKUP_KEYS)))
+        holders: dict[int, list[str]] = {}
+        for chunk in _chunks(unique_keys.tolist(), _LOOKUP_KEYS):
+            chunk += [chunk[-1]] * (_LOOKUP_KEYS - len(chunk))
+            for key, article_id in self._fetch(statement, chunk):
+                holders.setdefault(key, []).append(article_id)
+        return holders
+
+    def _insert(self, band_keys: np.ndarray, numbers: np.ndarray) -> None:
+        """Band rows in key order, so the key index's B-tree is written page by page rather than at random."""
+        flat = np.column_stack((band_keys, numbers)).ravel().tolist()  # key, number, key, number, ...
+        width = 2 * _ROWS_PER_INSERT
+        whole = len(flat) // width * width
+        self._execute_many(_insert_statement(_ROWS_PER_INSERT), [flat[i : i + width] for i in range(0, whole, width)])
+        if whole < len(flat):
+            self._execute_many(_insert_statement((len(flat) - whole) // 2), [flat[whole:]])
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
         return {a.id: a for a in self.store.get_articles(ids)}
@@ -144,18 +213,13 @@ class SqlIndex:
 
     def save(self, assignments: Sequence[DupAssignment]) -> None:
         for chunk in _chunks(list(assignments)):
-            self.conn.execute(delete(dup_groups).where(dup_groups.c.article_id.in_([a.id for a in chunk])))
-            self.conn.execute(
-                dup_groups.insert(),
-                [
-                    {"article_id": a.id, "group_id": a.group, "parent_id": a.parent, "syndicated_from": a.syndicated_from}
-                    for a in chunk
-                ],
-            )
+            ids = [a.id for a in chunk]
+            self._execute_many(f"DELETE FROM dup_groups WHERE article_id IN ({_marks(ids)})", [ids])
+            self._execute_many(_INSERT_GROUP, [(a.id, a.group, a.parent, a.syndicated_from) for a in chunk])
 
     def unindexed_ids(self) -> list[str]:
-        """Stored articles with no band rows and no group yet: what an incremental run must add."""
-        indexed = select(minhash_bands.c.article_id).where(minhash_bands.c.article_id == articles.c.id).exists()
+        """Stored articles not indexed and with no group yet: what an incremental run must add."""
+        indexed = select(minhash_articles.c.id).where(minhash_articles.c.article_id == articles.c.id).exists()
         grouped = select(dup_groups.c.article_id).where(dup_groups.c.article_id == articles.c.id).exists()
         query = (
             select(articles.c.id)
@@ -163,3 +227,19 @@ class SqlIndex:
             .order_by(articles.c.published_utc.is_(None), articles.c.published_utc, articles.c.id)
         )
         return list(self.conn.scalars(query))
+
+
+def _key_order(matrix: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (key, owner) pairs of a matrix of band keys (one row per owner), by key, each pair once."""
+    keys = matrix.ravel()
+    owner = np.repeat(owners, matrix.shape[1])
+    order = np.lexsort((owner, keys))
+    keys, owner = keys[order], owner[order]
+    first = np.r_[True, (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])]
+    return keys[first], owner[first]
+
+
+def _runs_of(unique: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(run, key) of each key that more than one batch article holds."""
+    shared = np.flatnonzero(ends - starts > 1)
+    return zip(shared.tolist(), unique[shared].tolist())

@@ -12,10 +12,9 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
+    LargeBinary,
     MetaData,
-    SmallInteger,
     String,
     Table,
     Text,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 ID = String(64)
 
 # The newest migration under migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData(
     naming_convention={
@@ -65,13 +64,27 @@ analyses = Table(
     Column("data", JSON, nullable=False),
 )
 
+# The dedup band index. Each indexed article gets a small integer (``id``) and keeps its band keys as one
+# blob (little-endian int64, band order), so its rows can be found again without an index on the article.
+minhash_articles = Table(
+    "minhash_articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # never reused (SQLite: AUTOINCREMENT)
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("band_keys", LargeBinary, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# One row per (band key, article): the primary key is the lookup index. Keys are xxh3 hashes seeded by the
+# band number, so the key alone names (band, key). No row id on SQLite: the table is its key's B-tree.
+# No foreign key either (SQLite would check one per row): rows of an article deleted from ``articles`` are
+# left behind and match nothing, since lookups join ``minhash_articles`` and its numbers are never reused.
 minhash_bands = Table(
     "minhash_bands",
     metadata,
-    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("band", SmallInteger, primary_key=True),
-    Column("key", BigInteger, nullable=False),
-    Index("ix_minhash_bands_band_key", "band", "key"),
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
+    Column("article", Integer, primary_key=True, autoincrement=False),  # minhash_articles.id
+    sqlite_with_rowid=False,
 )
 
 dup_groups = Table(
