@@ -403,6 +403,52 @@ SPEAKER_CASES = {
         ),
         "Maria Lopez",
     ),
+    "any_verb_framing_a_cry_after_it": (
+        "“This is wonderful!” beamed Martin Alvarez of Salem, who came with his daughter.",
+        "Martin Alvarez",
+    ),
+    "cue_parsed_as_a_modifier_of_the_speaker": (
+        "The attack shocked the town.\n\n"
+        '"Is the mayor going to finally say the words? If she doesn\'t she should resign!" '
+        "the presumptive Republican nominee, Tom Baker, tweeted Sunday after the attack.",
+        "Tom Baker",
+    ),
+    "name_and_colon_before_the_quote": (
+        "The timing of the surge does not surprise Republican pollster Maria Lopez: "
+        "“Lesser-known candidates who win early contests see the biggest boost.”",
+        "Maria Lopez",
+    ),
+    "transcript_label_with_a_party_tag": (
+        'The hearing went on for hours.\n\nRep. Tom Baker (R-Ore.):"I have not heard anyone cite that figure. '
+        'Who told you that?"',
+        "Tom Baker",
+    ),
+    "person_named_as_an_object_after_a_place_is_not_the_speaker": (
+        "Speaking at a town hall event in Salem, Oregon, Tom Baker went after Carl Henning, calling him “a total stiff.”",
+        "Tom Baker",
+    ),
+    "a_thing_that_underscores_speaks_for_whoever_says_so": (
+        "Maria Lopez is cautious, warning that the turmoil after the vote underscores a need for "
+        "“calm, steady, experienced leadership in city hall.”",
+        "Maria Lopez",
+    ),
+    "expressing_confidence_reports_words": (
+        "In an interview on Monday, Maria Lopez expressed confidence that the bridge would not be an issue "
+        "“that is going to affect either the vote or my term.”",
+        "Maria Lopez",
+    ),
+    "the_senator_is_the_person_titled_senator": (
+        "Sen. Maria Lopez of Oregon met the mayor, Tom Baker, on Monday. The senator said the bridge was “a disgrace.”",
+        "Maria Lopez",
+    ),
+    "inverted_cue_opening_its_sentence": (
+        "Continued Tom Baker: “So I think it is a very real problem. And the best thing we can do is register voters.”",
+        "Tom Baker",
+    ),
+    "the_spokesman_is_the_person_given_that_title": (
+        "Tom Baker, the city's spokesman, spoke after Maria Lopez. “We will rebuild it,” the spokesman said.",
+        "Tom Baker",
+    ),
 }
 
 
@@ -410,3 +456,157 @@ SPEAKER_CASES = {
 def test_speaker_of_one_quote(nlp, text, speaker):
     [q] = quotes_of(nlp, text)
     assert q.speaker == speaker
+
+
+VOX_POPS = (
+    "We asked readers what the new bridge means to them.\n\n"
+    "“I drive across it every morning and it saves me twenty minutes. I hope they keep the tolls low.”\n\n"
+    "— Jane Morrow, 34, Dayton, Ohio\n\n"
+    "“The old bridge was a disgrace. This one is beautiful, and my kids love the bike lane.”\n\n"
+    "-- Carl Henning, retired teacher\n\n"
+    '"It took them far too long to build. Nobody asked us what we wanted."\n'
+    "Priya Natarajan, nurse, Springfield\n\n"
+    "“We walk over it every Sunday with the dog.” — Lena Osei, Columbus"
+)
+
+
+def test_reader_quotes_each_signed_on_their_own_line(nlp):
+    quotes = quotes_of(nlp, VOX_POPS)
+    assert [q.speaker for q in quotes] == ["Jane Morrow", "Carl Henning", "Priya Natarajan", "Lena Osei"]
+    assert all(VOX_POPS[q.speaker_start : q.speaker_end] == q.speaker for q in quotes)
+
+
+def test_pull_quote_signed_inside_its_marks(nlp):
+    text = (
+        "Readers wrote in about the strike.\n\n"
+        '"My father worked at that plant for forty years and never saw anything like this.\n'
+        'Martin Alvarez, Toledo, Ohio."\n\n'
+        "The talks resume on Monday."
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Martin Alvarez"
+    assert q.text == "My father worked at that plant for forty years and never saw anything like this."
+    assert text[q.start : q.end] == q.text
+
+
+def test_heading_after_a_quote_is_no_signature(nlp):
+    text = (
+        "Tom Baker said the city would not leave the region.\n\n"
+        "“That is because this region remains the most important one for our future.”\n\n"
+        "BRIDGE COUNTER.\n\n"
+        "Maria Lopez took the stage next."
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Tom Baker"
+
+
+def test_any_verb_framing_an_utterance_with_its_subject_before_it(nlp):
+    text = "“You will never be mayor,” an angry Ana Ruiz retaliated."
+    [q] = quotes_of(nlp, text)
+    assert (text[q.speaker_start : q.speaker_end], q.cue) == ("an angry Ana Ruiz", "retaliated")
+
+
+def test_participle_after_a_quote_is_no_inverted_cue(nlp):
+    text = (
+        "Tom Baker has delivered an impassioned defense of “Salem values,” saying the city embodied the "
+        "“bravery, heart and soul of Oregon.”"
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.speaker for q in quotes] == ["Tom Baker", "Tom Baker"]
+
+
+def test_line_about_someone_after_a_quote_is_no_signature(nlp):
+    text = (
+        "Tom Baker told the council on Monday:\n\n"
+        "“We will finish the bridge before the winter comes.”\n\n"
+        "Maria Lopez disagreed with the schedule and left early."
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Tom Baker"
+
+
+def test_pronoun_goes_to_the_speaker_of_the_main_clause(nlp):
+    text = (
+        "Tom Baker said that Carl Henning has energized a lot of young voters this year. "
+        "He added, “What I am so impressed with is that we have these new people.”"
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Tom Baker"
+
+
+def test_main_clause_cue_between_quotes_hands_the_word_over(nlp):
+    text = (
+        "“Tell her I promised you a picture,” Ana Ebeling said, and her husband cut in. "
+        "“Don’t forget me -- I have been friends with her since high school.”"
+    )
+    first, second = quotes_of(nlp, text)
+    assert first.speaker == "Ana Ebeling"
+    assert text[second.speaker_start : second.speaker_end] == "her husband"
+
+
+def test_cue_in_a_clause_about_someone_else_keeps_the_speaker(nlp):
+    text = (
+        "“We will stay in the race,” said Tom Baker, a Nevada delegate, who noted that his rival Carl Henning "
+        "wrote to the party. “I hold the chair responsible for this mess.”"
+    )
+    first, second = quotes_of(nlp, text)
+    assert first.speaker == second.speaker == "Tom Baker"
+
+
+def test_relative_pronoun_after_an_apposition_is_the_named_person(nlp):
+    text = (
+        "“She crushed him,” said Rep. Tim Waller, a Clinton endorser, who noted the calls. "
+        "“In terms of incoming calls, it was close.”"
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.speaker for q in quotes] == ["Tim Waller", "Tim Waller"]
+
+
+def test_the_vice_president_is_not_the_president(nlp):
+    text = (
+        "President Tom Baker and Vice President Carl Henning toured the plant. "
+        "The vice president said the plant was “the pride of the county.”"
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Carl Henning"
+
+
+def test_new_cue_between_broken_quotes_speaks_anew(nlp):
+    text = "“I am just not ready to do that at this point,” Tom Baker said last week, though he said, “I hope to.”"
+    first, second = quotes_of(nlp, text)
+    assert text[first.speaker_start : first.speaker_end] == "Tom Baker"
+    assert text[second.speaker_start : second.speaker_end] == "he"
+    assert second.speaker == "Tom Baker"
+
+
+def test_closing_mark_glued_to_the_speaker(nlp):
+    text = "“I think it has been most surprising to me to see somebody traffic in prejudice,”Maria Lopez said."
+    [q] = quotes_of(nlp, text)
+    assert q.cue == "said"
+    assert "Lopez" in text[q.speaker_start : q.speaker_end]
+
+
+def test_dashed_sentence_after_a_quote_is_no_signature(nlp):
+    text = (
+        "Tom Baker told the council on Monday:\n\n"
+        "“We will finish the bridge before the winter comes.”\n\n"
+        "- Maria Lopez won 84 percent of the vote in the county."
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Tom Baker"
+
+
+READER_QUOTE_VARIANTS = (
+    "We asked readers about the new bridge.\n\n"
+    "“I drive across it every morning and it saves me twenty minutes.” Jane Morrow, 34, Dayton, Ohio\n\n"
+    "“The old bridge was a disgrace and this one is beautiful.”\nJohn Smith, retired teacher, Akron\n\n"
+    "Carl Henning, 61, Springfield, Ohio:\n“It took them far too long to build. Nobody asked us what we wanted.”\n\n"
+    "Lena Osei, Columbus: “We walk over it every Sunday with the dog.”\n\n"
+    "“Best thing the town has done in years, honestly, and I have lived here for decades.”\n"
+    "Priya Natarajan, registered nurse, Springfield"
+)
+
+
+def test_reader_quotes_signed_without_a_dash_or_labelled_before(nlp):
+    quotes = quotes_of(nlp, READER_QUOTE_VARIANTS)
+    assert [q.speaker for q in quotes] == ["Jane Morrow", "John Smith", "Carl Henning", "Lena Osei", "Priya Natarajan"]

@@ -37,10 +37,11 @@ def person_genders(doc: Doc, entities: list[Entity], in_quote: Callable[[int], b
     titled: dict[str, str] = {}
     votes: dict[str, Counter] = {}
     starts = {t.idx: t.i for t in doc}
+    text = doc.text  # Doc.text rebuilds the string on every access
     for e in entities:
         if e.label != "PERSON":
             continue
-        gender = title_gender(e.text, doc.text[max(0, e.start - 8) : e.start])
+        gender = title_gender(e.text, text[max(0, e.start - 8) : e.start])
         if gender:
             titled.setdefault(e.canonical, gender)
         if in_quote(e.start) or e.start not in starts:

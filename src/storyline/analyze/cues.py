@@ -23,6 +23,7 @@ REPORTING_VERBS = frozenset(
     believe think feel hope fear worry expect know
     email text message phone interview
     elaborate echo exhort boom interject chime press gush rave vent ponder put react
+    express voice confide
     """.split()
 )
 
@@ -48,3 +49,13 @@ STATEMENT_NOUNS = frozenset(
 
 # Verbs a statement noun takes as its cue: "the statement read", "the letter says".
 STATEMENT_VERBS = frozenset("read say state note add continue conclude declare write".split())
+
+# Common nouns for people, which can speak for themselves: "the spokesman said the plan is “…”".
+PERSON_NOUNS = frozenset(
+    """
+    man woman guy person people child kid resident voter citizen supporter critic opponent
+    candidate official agent aide adviser advisor spokesman spokeswoman spokesperson staffer
+    lawmaker legislator congressman congresswoman senator governor mayor president leader member
+    worker employee reporter journalist host anchor analyst expert activist protester student
+    """.split()
+)

@@ -19,20 +19,30 @@ When looking for a cue, a paragraph is a line outside quoted words: some
 archives mark only a few paragraph breaks with blank lines.
 
 The speaker comes from the parse: a quote that fills its paragraph and is
-signed on the next line ("- Ana Ruiz.") is the signer's; else a verb of saying
-right after a quoted fragment and its comma frames the sentence (He called it
-“a gamble,” she said); else the reporting verb that governs the quoted words
-within their paragraph, else one right after them in the same sentence (after
-a finished sentence only “…” Ana Ruiz said, not a new clause nor a cue with
-words of its own: “…” She noted a rally), else one just before them, else the
-sentence before a quote that opens its paragraph (or a run of paragraphs that
-open with an unpaired mark) or follows a colon, else one higher up in the
-quote's sentence, else an aside ("As Ana Ruiz put it, …"), else the speaker of
-the quote before (a bare quote continuing someone's remarks), else the
-sentence before in the paragraph. Reporting verbs include phrasal ones ("went
+signed (letters, vox pops, pull quotes) is the signer's: after a dash on the
+same line or the next ("— Ana Ruiz, 34, Salem"), on the next line without a
+dash when that line is a few words naming someone and no verb ("Ana Ruiz,
+nurse, Salem"), or on its own last line inside the marks, which is then no
+part of the quoted words. Else a verb of saying right after a quoted fragment
+and its comma frames the sentence (He called it “a gamble,” she said); else
+the reporting verb that governs the quoted words within their paragraph, else
+one right after them in the same sentence (after a finished sentence only “…”
+Ana Ruiz said, not a new clause nor a cue with words of its own: “…” She
+noted a rally), else any verb that alone frames an utterance ending in a comma
+or a cry (“…!” beamed Ana Ruiz), else one just before them, else the sentence
+before a quote that opens its paragraph (or a run of paragraphs that open with
+an unpaired mark) or follows a colon, else a name and a colon right before the
+quote ("Ana Ruiz (D-Ore.): “…”"), else one higher up in the quote's sentence,
+else an aside ("As Ana Ruiz put it, …"), else the sentence before in the
+paragraph when a main clause there hands the word to someone new (“…,” Ana
+said, and her husband cut in. “…”), else the speaker of the quote before (a
+bare quote continuing someone's remarks). A quote resumed after its cue keeps
+its speaker unless a new cue with its own subject stands between (“…,” Ana
+said, though she said, “…”). Reporting verbs include phrasal ones ("went
 on", "shot back"). A cue inside words reported by a verb of saying gives way
-to it (he said he believes “…”), unless it stands in a clause set apart
-("…, though she added “…”", "whom she described as “…”"); "according to X"
+to it (he said he believes “…”), and so does one whose subject is a thing (she
+warned that the turmoil underscores “…”), unless it stands in a clause set
+apart ("…, though she added “…”", "whom she described as “…”"); "according to X"
 after the cue makes X the source; a passive cue's agent speaks ("was asked by
 X"); a place or date the parse took for the subject gives way to a person
 named before the cue ("LONDON (Reuters) - Ana Ruiz said"); and a thing that
@@ -40,14 +50,19 @@ speaks through a relative clause speaks for whoever puts it out ("X released
 an ad that urges …"). When the parse gives the cue no subject, the speaker is
 the subject set off before it ("Ana Ruiz, who sits on the board, said"), the
 subject of the clause a participle hangs from ("by saying"), the noun phrase
-after an inverted cue, or the person named before the cue.
+after an inverted cue ("said Ana Ruiz", "Continued Ana Ruiz:"), or the person
+named before the cue.
 Without any reporting verb, the subject of the verb the quote hangs from, or of
 the sentence a colon hands it over from, is a guess that counts as no
 attribution when deciding whether the quote is kept. The speaker span is the
 cue's subject as written ("he", "who", "a senior official") and ``speaker`` the
 name it resolves to; a pronoun resolves to the nearest person of compatible
-gender (``coref.person_genders``) who is a clause's subject, else the nearest
-compatible person. Attribute values in leftover markup
+gender (``coref.person_genders``) who is a clause's subject, preferring within
+that sentence whoever speaks in its main clause ("Ana said Tom won. She
+added …"), else the nearest compatible person; "who" after an apposition is
+the person named before it; a singular title ("the senator", "the spokesman")
+resolves to the nearest person the article gives that title ("Sen. Ana Ruiz",
+"Ana Ruiz, the city's spokesman,"). Attribute values in leftover markup
 (author="…") and Title Case names of works are not quotes.
 """
 
@@ -61,6 +76,7 @@ from spacy.tokens import Doc, Token
 
 from storyline.analyze.cues import (
     ACCORDING,
+    PERSON_NOUNS,
     PHRASAL_CUES,
     REPORTING_VERBS,
     SAYING_VERBS,
@@ -334,6 +350,37 @@ def _trailing_cue(ctx: _Context, q: _Marked) -> Token | None:
     return None
 
 
+# What may follow the verb that frames a quote: “…!” Ana Ruiz beamed. / beamed Ana Ruiz, 34, who …
+_AFTER_FRAMING_VERB = frozenset(".,;!?")
+
+
+def _verb_after_utterance(ctx: _Context, q: _Marked) -> Token | None:
+    """Any verb that alone frames a whole utterance ending in a comma or a cry: “…!” beamed Ana Ruiz,
+    “…,” an angry Ana Ruiz retaliated. It takes no words of its own, and only its subject stands
+    between it and the closing mark."""
+    if not _starts_utterance(ctx, q) or ctx.text[q.start : q.end].rstrip()[-1:] not in (",", "!", "?"):
+        return None
+    after = ctx.token_at(q.close_at) + 1
+    line_end = ctx.paragraph_bounds(q.open_at)[1]
+    for t in ctx.doc[after : min(len(ctx.doc), after + NEAR_TOKENS)]:
+        if t.idx >= line_end or ctx.in_quote(t.idx) or _ends_sentence(t):
+            return None
+        if t.pos_ != "VERB":
+            continue
+        subject = _subject(ctx, t)
+        inverted = subject is not None and subject.i > t.i and all(u.is_punct for u in ctx.doc[after : t.i])
+        framed = inverted or (subject is not None and _only_subject_between(ctx, after, t))
+        ends = t.i + 1 >= len(ctx.doc) or t.nbor().text in _AFTER_FRAMING_VERB or inverted
+        if framed and ends and _is_speaker_like(ctx, subject):
+            return t
+        return None
+    return None
+
+
+def _is_speaker_like(ctx: _Context, t: Token) -> bool:
+    return _is_speaker_entity(ctx, t) or _resolvable_pronoun(t) or t.pos_ in ("NOUN", "PROPN")
+
+
 # Links by which a cue takes words of its own: "He added that …".
 _OWN_WORDS_DEPS = frozenset("ccomp xcomp".split())
 # Cues whose object is whom the words are for: "“…?” he asked reporters".
@@ -459,15 +506,24 @@ def _subject(ctx: _Context, cue: Token) -> Token | None:
     para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
     for _ in range(3):
         for c in verb.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(c.idx) and para_lo <= c.idx < para_hi:
+            # Its last character: a closing mark glued to the name (“…,”Ana Ruiz said) starts the token.
+            outside = not ctx.in_quote(c.idx + len(c) - 1)
+            if c.dep_ in ("nsubj", "nsubjpass") and outside and para_lo <= c.idx < para_hi:
                 return c
         if verb.dep_ in ("conj", "advcl", "xcomp") and para_lo <= verb.head.idx < para_hi:
             verb = verb.head
         elif verb.dep_ == "relcl":
             return verb.head
+        elif _subject_parsed_as_head(verb) and para_lo <= verb.head.idx:
+            return verb.head  # “…!” the nominee, Ana Ruiz, tweeted: parsed as the noun's modifier
         else:
             break
     return None
+
+
+def _subject_parsed_as_head(verb: Token) -> bool:
+    """A past-tense verb the parse hung as a modifier from the sentence's noun before it."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.dep_ == "ROOT" and verb.head.i < verb.i
 
 
 def _passive_agent(ctx: _Context, cue: Token) -> Token | None:
@@ -503,6 +559,9 @@ def _is_place_or_time(ctx: _Context, t: Token) -> bool:
     return entity is not None and (entity.label in _PLACE_LABELS or entity.label in _CIRCUMSTANCE_LABELS)
 
 
+_OBJECT_DEPS = frozenset("dobj pobj dative iobj".split())
+
+
 def _person_between(ctx: _Context, head: Token, cue: Token) -> Token | None:
     """"LONDON (Reuters) - Ana Ruiz said", "Speaking in Salem, Oregon, Ana Ruiz went on, calling …":
     a person named between a place or time the parse took for the subject and the cue speaks."""
@@ -510,8 +569,8 @@ def _person_between(ctx: _Context, head: Token, cue: Token) -> Token | None:
         if ctx.in_quote(t.idx) or _ends_sentence(t):
             return None
         entity = ctx.entity_at(t.idx, t.idx + len(t))
-        if entity is not None and entity.label == "PERSON":
-            return t
+        if entity is not None and entity.label == "PERSON" and t.dep_ not in _OBJECT_DEPS:
+            return t  # not "Trump went after Bush, calling him …"
     return None
 
 
@@ -565,18 +624,70 @@ def _phrase_span(ctx: _Context, head: Token) -> tuple[int, int]:
 
 
 def _resolve(ctx: _Context, head: Token, span: tuple[int, int]) -> str | None:
-    entity = ctx.entity_at(*span)
+    entity = ctx.entity_at(head.idx, head.idx + len(head)) or ctx.entity_at(*span)
     if entity is not None and entity.label in SPEAKER_LABELS:
         return entity.canonical
     word = head.lower_
     if word in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
         antecedent = head.head.head  # "Ana Ruiz, who said …": who is Ana Ruiz
+        while antecedent.dep_ == "appos" and antecedent.head.i < antecedent.i:
+            antecedent = antecedent.head  # "Ana Ruiz, the mayor, who said …"
         return _resolve(ctx, antecedent, _phrase_span(ctx, antecedent))
     if word in MALE_PRONOUNS or word in FEMALE_PRONOUNS:
         return _person_before(ctx, span[0], "m" if word in MALE_PRONOUNS else "f")
     if head.pos_ == "PRON":
         return None
-    return ctx.text[span[0] : span[1]]
+    return _titled_person(ctx, head, span[0]) or ctx.text[span[0] : span[1]]
+
+
+# Short forms a title takes before a name: "Sen. Ana Ruiz" is "the senator".
+TITLE_SHORT_FORMS = {
+    "senator": ("sen",), "representative": ("rep",), "congressman": ("rep",), "congresswoman": ("rep",),
+    "governor": ("gov",), "general": ("gen",), "professor": ("prof",), "doctor": ("dr",),
+    "reverend": ("rev",), "captain": ("capt",), "lieutenant": ("lt",), "sergeant": ("sgt",),
+}
+# How much of the line before a name is read for its title ("Florida Sen. Ana Ruiz", "Cruz spokesman Ana Ruiz").
+TITLE_BEFORE_CHARS = 30
+# How long an apposition after a name may be ("Ana Ruiz, the senator from Ohio,").
+TITLE_AFTER_CHARS = 60
+_LOWER_WORD = re.compile(r"[a-z]+")
+# Words of a title that a later mention may drop or add: "the former governor".
+_LOOSE_TITLES = frozenset("former late the".split())
+
+
+def _titled_person(ctx: _Context, head: Token, before: int) -> str | None:
+    """"The senator said": the nearest person before ``before`` to whom the article gives that
+    title, in front of the name ("Sen. Ana Ruiz") or in an apposition ("Ana Ruiz, the senator,")."""
+    lemma = head.lemma_.lower()
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+    if head.tag_ != "NN" or not definite or (lemma not in TITLES and lemma not in PERSON_NOUNS):
+        return None  # not "the leaders"
+    forms = {lemma, *TITLE_SHORT_FORMS.get(lemma, ())}
+    # "the vice president" is not the president.
+    also = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound") and c.lower_ in TITLES} - _LOOSE_TITLES
+    k = bisect_left(ctx.entity_starts, before) - 1
+    while k >= 0 and ctx.entities[k].start > before - PRONOUN_REACH:
+        e = ctx.entities[k]
+        if e.label == "PERSON" and not ctx.in_quote(e.start):
+            words = _title_words(ctx.text, e)
+            if forms & words and also <= words:
+                return e.canonical
+        k -= 1
+    return None
+
+
+def _title_words(text: str, e: Entity) -> set[str]:
+    """The words that title a person's mention: the capitalised words right before the name and
+    the lower-case word before them ("Florida Sen.", "Cruz spokesman"), and a short apposition."""
+    words: set[str] = set()
+    for word in reversed(text[max(0, e.start - TITLE_BEFORE_CHARS) : e.start].rsplit("\n", 1)[-1].split()):
+        words.update(_LOWER_WORD.findall(word.lower()))
+        if not word[0].isupper():
+            break
+    if text[e.end : e.end + 1] == ",":
+        apposition = re.split(r"[,.;\n]", text[e.end + 1 : e.end + TITLE_AFTER_CHARS])[0]
+        words |= set(_LOWER_WORD.findall(apposition.lower()))
+    return words
 
 
 def _person_before(ctx: _Context, char: int, gender: str) -> str | None:
@@ -586,12 +697,37 @@ def _person_before(ctx: _Context, char: int, gender: str) -> str | None:
     k = bisect_left(ctx.entity_starts, char) - 1
     while k >= 0 and ctx.entities[k].start > char - PRONOUN_REACH:
         e = ctx.entities[k]
-        if e.label == "PERSON" and not ctx.in_quote(e.start) and ctx.genders.get(e.canonical, gender) == gender:
-            if ctx.doc[ctx.token_at(e.end - 1)].dep_ in ("nsubj", "nsubjpass"):
-                return e.canonical
+        if _may_be(ctx, e, gender):
+            name = ctx.doc[ctx.token_at(e.end - 1)]
+            if name.dep_ in ("nsubj", "nsubjpass"):
+                return _main_speaker_before(ctx, name, gender, k) or e.canonical
             nearest = nearest or e.canonical
         k -= 1
     return nearest
+
+
+def _may_be(ctx: _Context, e: Entity, gender: str) -> bool:
+    return e.label == "PERSON" and not ctx.in_quote(e.start) and ctx.genders.get(e.canonical, gender) == gender
+
+
+def _speaks_in_main_clause(name: Token) -> bool:
+    return name.head.dep_ == "ROOT" or _is_cue(name.head)
+
+
+def _main_speaker_before(ctx: _Context, name: Token, gender: str, k: int) -> str | None:
+    """"Reid said that Sanders has energized voters. He added …": a pronoun goes to whoever speaks in
+    the sentence's main clause rather than to the subject of the clause they report."""
+    if _speaks_in_main_clause(name):
+        return None
+    lo = max(ctx.doc[ctx.sentence_of(name.i)[0]].idx, name.idx - LEAD_CHARS)
+    while k > 0 and ctx.entities[k - 1].start >= lo:
+        k -= 1
+        e = ctx.entities[k]
+        if _may_be(ctx, e, gender):
+            other = ctx.doc[ctx.token_at(e.end - 1)]
+            if other.dep_ in ("nsubj", "nsubjpass") and _speaks_in_main_clause(other):
+                return e.canonical
+    return None
 
 
 # Links a participle or clause of saying hangs from: "by saying", "a statement saying", "…, adding".
@@ -658,9 +794,10 @@ def _is_speaker_entity(ctx: _Context, t: Token) -> bool:
 
 
 def _name_after(ctx: _Context, cue: Token) -> Token | None:
-    """“…,” said Ana Ruiz / tweeted spokesman Ana Ruiz: a name right after a cue that follows a quote."""
-    if not _right_after_quote(ctx, cue):
-        return None
+    """“…,” said Ana Ruiz / tweeted spokesman Ana Ruiz: a name right after a cue that follows a
+    quote or opens its sentence ("Continued Ana Ruiz: “…”")."""
+    if cue.tag_ == "VBG" or not (_right_after_quote(ctx, cue) or _opens_sentence(ctx, cue)):
+        return None  # not “New York values,” saying the city embodied …
     for t in ctx.doc[cue.i + 1 : min(len(ctx.doc), cue.i + SPEAKER_REACH)]:
         if _ends_sentence(t) or ctx.in_quote(t.idx):
             return None
@@ -669,6 +806,11 @@ def _name_after(ctx: _Context, cue: Token) -> Token | None:
                 t = t.head  # "tweeted Rubio spokesman Ana Ruiz": the phrase's head
             return t
     return None
+
+
+def _opens_sentence(ctx: _Context, t: Token) -> bool:
+    before = ctx.text[ctx.paragraph_start(t.idx) : t.idx].rstrip()
+    return not before or before[-1] in ".!?"
 
 
 def _right_after_quote(ctx: _Context, cue: Token) -> bool:
@@ -717,10 +859,10 @@ _ASIDE_MARKS = frozenset("while though although after whereas before once".split
 
 def _set_apart(clause: Token) -> bool:
     """A clause with its own speaker rather than reported words: "…, though she said “…”",
-    "whom she described as “…”", "to which Ana Ruiz replied “…”"."""
+    "whom she described as “…”", "to which Ana Ruiz replied “…”", "Ana said …, and Tom cut in"."""
     if clause.dep_ == "advcl":
         return any(c.dep_ == "mark" and c.lower_ in _ASIDE_MARKS for c in clause.children)
-    if clause.dep_ == "relcl":
+    if clause.dep_ in ("relcl", "conj"):
         subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is not None and subject.lower_ not in RELATIVE_PRONOUNS
     return False
@@ -739,7 +881,20 @@ def _outer_cue(ctx: _Context, cue: Token) -> Token:
         node = head
         if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in SAYING_VERBS:
             return node
+        if _is_cue(node) and _speaks_for_nobody(ctx, cue):
+            return node  # she warned that the turmoil underscores a need for “…”
     return cue
+
+
+def _speaks_for_nobody(ctx: _Context, cue: Token) -> bool:
+    """Whether a cue's subject is a thing, not someone: a common noun that names no one and no text."""
+    subject = _subject(ctx, cue)
+    return (
+        subject is not None
+        and subject.pos_ == "NOUN"
+        and ctx.entity_at(subject.idx, subject.idx + len(subject)) is None
+        and subject.lemma_.lower() not in STATEMENT_NOUNS | PERSON_NOUNS
+    )
 
 
 def _attribute(ctx: _Context, cue: Token) -> _Attribution:
@@ -791,7 +946,16 @@ def _continues(ctx: _Context, prev: _Marked | None, q: _Marked) -> bool:
     between = text[prev.close_at + 1 : q.open_at].strip()
     broken_off = text[prev.start : prev.end].rstrip().endswith(",") or between.startswith(",")
     # “…,” Ana Ruiz said. But she added, “…”: a new sentence brings its own cue.
-    return broken_off and not _has_sentence_end(between) and between.endswith((",", ":"))
+    if not broken_off or _has_sentence_end(between) or not between.endswith((",", ":")):
+        return False
+    return not _new_cue_between(ctx, prev, q)
+
+
+def _new_cue_between(ctx: _Context, prev: _Marked, q: _Marked) -> bool:
+    """“…,” Ana said on Monday, though Tom said, “…”: a cue with its subject right before the quote,
+    after the previous quote's own cue, speaks anew."""
+    cues = [t for t in ctx.doc[ctx.token_at(prev.close_at) + 1 : ctx.token_at(q.open_at)] if _is_cue(t)]
+    return len(cues) > 1 and any(c.dep_ in ("nsubj", "nsubjpass") and c.i > cues[0].i for c in cues[-1].children)
 
 
 _SENTENCE_END = re.compile(r"(\w+)[.!?]\s+[A-Z]")
@@ -817,7 +981,10 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
     for q in stretches:
         if not text[q.start : q.end].strip() or _is_markup_or_title(text, q):
             continue
-        if previous is not None and previous[1].speaker_span is not None and _continues(ctx, previous[0], q):
+        signed_inside = _signed_inside(ctx, q)
+        if signed_inside is not None:
+            (q, who), partial = signed_inside, False
+        elif previous is not None and previous[1].speaker_span is not None and _continues(ctx, previous[0], q):
             _, who, partial = previous
         else:
             who, partial = _attribution_of(ctx, q, previous)
@@ -840,43 +1007,109 @@ def _attribution_of(
         _framing_cue(ctx, q)
         or _governing_cue(ctx, q)
         or _trailing_cue(ctx, q)
+        or _verb_after_utterance(ctx, q)
         or _leading_cue(ctx, q)
         or _lead_in_cue(ctx, q)
     )
     partial = _is_partial(ctx, q, cue)
     if cue is not None:
         return _attribute(ctx, cue), partial
+    named = _named_before_colon(ctx, q)
+    if named is not None:
+        return named, partial
     clause = _clause_above(ctx, q)
     if clause and _is_cue_word(clause[-1]):
         return _attribute(ctx, clause[-1]), partial
     aside = _as_cue(ctx, clause)
     if aside is not None:
         return _attribute(ctx, aside), partial
-    if previous is not None and _same_remarks(ctx, previous[0], q):
-        return previous[1], partial
     cue = _lead_in_cue(ctx, q, after_sentence=True)
+    same = previous is not None and _same_remarks(ctx, previous[0], q)
+    if same and (cue is None or not _hands_over(ctx, cue, previous[0])):
+        return previous[1], partial
     if cue is not None:
         return _attribute(ctx, cue), partial
     who = _clause_subject(ctx, clause)
     return (who if who.speaker_span else _introducer(ctx, q)), partial
 
 
-_SIGNATURE_DASH = re.compile(r"[-–—]+[ \t]*")
+_SIGNATURE_DASH = re.compile(r"[ \t]*[-–—]+[ \t]*")
+# Marks and stops that may follow the closing mark of a signed quote.
+_AFTER_SIGNED = " \t\n.,'\"”»"
+# How long a signature may be: "— Ana Ruiz, 34, a retired teacher from Salem, Oregon".
+MAX_SIGNATURE_WORDS = 16
 
 
 def _signature(ctx: _Context, q: _Marked) -> _Attribution | None:
-    """A quote that fills its paragraph, signed on the next line: “…” / "- Ana Ruiz, the mayor."."""
-    para_lo, para_hi = ctx.paragraph_bounds(q.open_at)
-    if ctx.lead(q.open_at) or para_hi >= len(ctx.text) or ctx.text[q.close_at + 1 : para_hi].strip(" \t\n.,"):
+    """A quote that fills its paragraph, signed after a dash on the same line or the next
+    (“…” / "— Ana Ruiz, the mayor."), or without a dash by words that only name someone, on the
+    same line or the next (“…” / "Ana Ruiz, 34, Salem, Oregon"): letters, vox pops, pull quotes."""
+    if ctx.lead(q.open_at):
+        return None
+    para_hi = ctx.paragraph_bounds(q.open_at)[1]
+    after = q.close_at + (2 if ctx.text.startswith("''", q.close_at) else 1)
+    dash = _SIGNATURE_DASH.match(ctx.text, after)
+    if dash is not None:
+        return _signer(ctx, dash.end(), para_hi, dashed=True)
+    if ctx.text[after:para_hi].strip(_AFTER_SIGNED):
+        return _signer(ctx, after, para_hi, dashed=False)  # “…” Ana Ruiz, 34, Salem
+    if para_hi >= len(ctx.text):
         return None
     dash = _SIGNATURE_DASH.match(ctx.text, para_hi)
-    if dash is None:
+    line_end = ctx.paragraph_bounds(para_hi)[1]
+    return _signer(ctx, dash.end() if dash else para_hi, line_end, dashed=dash is not None)
+
+
+def _signed_inside(ctx: _Context, q: _Marked) -> tuple[_Marked, _Attribution] | None:
+    """A quoted paragraph whose last line, inside the marks, signs it: "…. / Ana Ruiz, Salem.": the
+    words without the signature, and the signer."""
+    lo, hi = q.pieces[-1]
+    line = ctx.text.rfind("\n", lo, hi)
+    if line < 0 or ctx.lead(q.open_at):
         return None
-    name = ctx.doc[ctx.token_at(dash.end())]
-    if name.idx != dash.end() or not (_is_speaker_entity(ctx, name) or name.pos_ == "PROPN"):
+    words_end = _rstrip_at(ctx.text, line, lo)
+    if ctx.text[words_end - 1 : words_end] not in (".", "!", "?", "”", "’"):
         return None
-    while name.dep_ == "compound" and name.head.i > name.i:
+    dash = _SIGNATURE_DASH.match(ctx.text, line + 1)
+    signer = _signer(ctx, dash.end() if dash else line + 1, hi, dashed=dash is not None)
+    if signer is None:
+        return None
+    return _Marked([*q.pieces[:-1], (lo, words_end)], q.open_at, q.close_at), signer
+
+
+def _names_only(ctx: _Context, first: Token, hi: int) -> bool:
+    """Whether a line from ``first`` to ``hi`` reads as a signature: a few words, no finite verb,
+    not a heading in capitals ("TRUMP COUNTER.")."""
+    end = ctx.token_at(hi - 1) + 1
+    if end - first.i > 3 * MAX_SIGNATURE_WORDS:
+        return False  # a long line is no signature, however it reads
+    line = [t for t in ctx.doc[first.i : end] if not t.is_space and t.idx < hi]
+    words = [t for t in line if not t.is_punct]
+    if not 2 <= len(words) <= MAX_SIGNATURE_WORDS or ctx.text[first.idx : hi].isupper():
+        return False
+    return not any(t.tag_ in _FINITE_VERB_TAGS for t in line)  # "retired teacher" is no verb
+
+
+_FINITE_VERB_TAGS = frozenset("VBD VBZ VBP MD".split())
+
+
+def _signer(ctx: _Context, lo: int, hi: int, dashed: bool) -> _Attribution | None:
+    """The person a signature line from ``lo`` names; without a dash the line must be short and
+    hold no verb, so that a sentence about someone is not read as a signature."""
+    while lo < hi and ctx.text[lo].isspace():
+        lo += 1
+    if lo >= hi:
+        return None
+    first = ctx.doc[ctx.token_at(lo)]  # may hold the dash too: "-Ana"
+    if not ctx.text[lo].isupper() or (not dashed and not _names_only(ctx, first, hi)):
+        return None
+    name = first
+    while name.dep_ == "compound" and name.i < name.head.i and name.head.idx < hi:
         name = name.head  # "- Ana Ruiz": the name's last word heads it
+    if not (_is_speaker_entity(ctx, name) or name.pos_ == "PROPN"):
+        return None
+    if name.dep_ in ("nsubj", "nsubjpass") and lo <= name.head.idx < hi:
+        return None  # not a listed sentence: "- Ana Ruiz won 84 percent of the vote."
     span = _phrase_span(ctx, name)
     return _Attribution(_resolve(ctx, name, span), span, None)
 
@@ -930,15 +1163,41 @@ def _clause_subject(ctx: _Context, verbs: list[Token]) -> _Attribution:
     return _Attribution(None, None, None)
 
 
+def _named_before_colon(ctx: _Context, q: _Marked) -> _Attribution | None:
+    """A name and a colon right before the quote, as in a transcript: "Ana Ruiz: “…”",
+    "Rep. Ana Ruiz (D-Ore.):“…”", "… surprised pollster Ana Ruiz: “…”"."""
+    k = bisect_left(ctx.entity_starts, q.open_at) - 1
+    if k < 0:
+        return None
+    e = ctx.entities[k]
+    labels_quote = _LABEL_END.fullmatch(ctx.text, e.end, q.open_at)
+    if e.label not in SPEAKER_LABELS or ctx.in_quote(e.start) or not labels_quote:
+        return None
+    e = _labelled_person(ctx, e) or e
+    return _Attribution(e.canonical, (e.start, e.end), None, guessed=True)
+
+
+def _labelled_person(ctx: _Context, last: Entity) -> Entity | None:
+    """"Ana Ruiz, 61, Salem, Oregon: “…”": the person who opens a label line that only names
+    someone, rather than the place it ends with."""
+    lo = ctx.paragraph_start(last.start)
+    k = bisect_left(ctx.entity_starts, lo)
+    if k >= len(ctx.entities) or ctx.entities[k].start != lo or ctx.entities[k].label != "PERSON":
+        return None
+    first = ctx.doc[ctx.token_at(lo)]
+    return ctx.entities[k] if _names_only(ctx, first, last.end) else None
+
+
+# What may stand between a speaker's name and their words in a transcript: "Ana Ruiz (D-Ore.): ".
+_LABEL_END = re.compile(r"[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*:\s*")
+
+
 def _introducer(ctx: _Context, q: _Marked) -> _Attribution:
-    """The sentence a colon hands the quote over from: “Ana Ruiz:” or “Ana Ruiz delivered a retort:”."""
+    """The sentence a colon hands the quote over from: “Ana Ruiz delivered a retort:”."""
     colon = _colon_before(ctx, q)
     if colon is None or colon.i == 0:
         return _Attribution(None, None, None)
     last = ctx.doc[colon.i - 1]
-    if _is_speaker_entity(ctx, last):
-        span = _phrase_span(ctx, last)
-        return _Attribution(_resolve(ctx, last, span), span, None, guessed=True)
     bounds = ctx.paragraph_bounds(colon.idx)
     # The parse may hang the colon and the sentence before it from the quoted words.
     return _clause_subject(ctx, _verbs_above(ctx, colon, bounds) or _verbs_above(ctx, last, bounds))
@@ -956,6 +1215,20 @@ def _colon_before(ctx: _Context, q: _Marked) -> Token | None:
 
 def _resolvable_pronoun(t: Token) -> bool:
     return t.lower_ in MALE_PRONOUNS or t.lower_ in FEMALE_PRONOUNS or t.lower_ in RELATIVE_PRONOUNS
+
+
+def _hands_over(ctx: _Context, cue: Token, prev: _Marked) -> bool:
+    """Whether the cue in the sentence before a bare quote passes the word from the quote before to
+    someone else: a sentence of its own (“…,” Ana said. Tom Baker disagreed: …) or a main clause
+    joined to the previous quote's (“…,” Ana said, and her husband cut in. “…”), not a clause about
+    someone inside it (“…,” said Ana, who added that Tom Baker wrote …)."""
+    if _has_sentence_end(ctx.text[prev.close_at + 1 : cue.idx]):
+        return True
+    node = cue
+    while node.dep_ == "conj":
+        node = node.head
+    # The parse hangs the previous quote's cue from the quoted words as parataxis.
+    return node.dep_ in ("ROOT", "parataxis") and node.i != cue.i
 
 
 def _same_remarks(ctx: _Context, prev: _Marked, q: _Marked) -> bool:
