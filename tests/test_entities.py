@@ -61,3 +61,12 @@ def test_offsets_point_at_the_mention(nlp):
     text = "Maria Lopez won. Lopez spoke."
     for e in find_entities(nlp(text)):
         assert text[e.start : e.end] == e.text
+
+
+def test_a_signature_dash_is_not_part_of_the_name(nlp):
+    text = "“The new bridge saved me an hour a day.”\n-Marta Ellingsen\n\nEllingsen lives in Dorval."
+    people = [e for e in find_entities(nlp(text)) if e.label == "PERSON"]
+    assert people and all(not e.text.startswith("-") for e in people), people
+    assert all(text[e.start : e.end] == e.text for e in people)
+    assert {e.canonical for e in people} == {"Marta Ellingsen"}
+    assert name_words("—Marta Ellingsen") == ["Marta", "Ellingsen"]

@@ -37,10 +37,12 @@ RELABEL_AS_PERSON = frozenset("ORG NORP PRODUCT WORK_OF_ART FAC".split())
 _BRACKETED = re.compile(r"\s*\(.*$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Mr|Sir|Lady|Lord|Dame)\.?\s+$")
+# The tokenizer keeps a signature's dash on the name ("-Ana Ruiz" under a reader's letter).
+_LEADING_DASHES = re.compile(r"^[-‐‑–—―]+\s*")
 
 
 def _words(text: str) -> list[str]:
-    return _POSSESSIVE.sub("", text.strip()).split()
+    return _POSSESSIVE.sub("", _LEADING_DASHES.sub("", text.strip())).split()
 
 
 def _key(word: str) -> str:
@@ -159,7 +161,9 @@ def find_entities(doc: Doc) -> list[Entity]:
                 canonical = orgs.get(" ".join(org_words(e.text)).lower())
         if canonical is None:
             canonical = " ".join(org_words(e.text))
-        entities.append(Entity(e.text, label, e.start_char, e.end_char, canonical))
+        dash = _LEADING_DASHES.match(e.text)
+        cut = dash.end() if dash and dash.end() < len(e.text) else 0
+        entities.append(Entity(e.text[cut:], label, e.start_char + cut, e.end_char, canonical))
     entities.extend(_missed_surnames(doc, people))
     entities.sort(key=lambda e: e.start)
     return entities
