@@ -195,6 +195,56 @@ def test_synthetic_stories_agree_with_local(synthetic_runs):
     assert {s.headline for s in read_stories(str(tmp / "spark"))} == {s.headline for s in read_stories(str(tmp / "local"))}
 
 
+def undated_headline_stream(seed: int = 3, between: int = 300) -> list[Article]:
+    """A feed without timestamps: one story's headlines, ``between`` unrelated ones, then a follow-up of it."""
+    rng = random.Random(seed)
+    story = STORIES[0]
+
+    def ferry(i: int) -> Article:
+        detail = rng.choice(["hull", "pier", "passengers"])
+        return _headline(f"{story['place']} {story['event']}: {story['person']} on {detail}", f"ferry-{i}")
+
+    def follow_up(i: int) -> Article:
+        blamed = rng.choice(["inspectors", "captain", "tugboat"])
+        return _headline(f"{story['org']} report on {story['place']} {story['event']} blames {blamed}", f"ferry-{i}")
+
+    def filler(i: int) -> Article:
+        pick = lambda kind: rng.choice(LEXICON[kind])  # noqa: E731
+        return _headline(f"{pick('adj').title()} {pick('noun')} {pick('verb')} the {pick('noun')}", f"other-{i}")
+
+    return [ferry(i) for i in range(5)] + [filler(i) for i in range(between)] + [follow_up(i) for i in range(5, 10)]
+
+
+def _headline(title: str, key: str) -> Article:
+    return Article(text=title, title=title, source=Source("Wire Feed"), url=f"https://feed.example/{key}",
+                   provenance=Provenance("synthetic"))
+
+
+def test_undated_stream_stories_equal_local(spark, tmp_path):
+    """Undated headlines are compared by their arrivals: Spark's replay must number them as the local pass does."""
+    from storyline.analyze import Analyzer
+    from storyline.cluster import DocFreq, OnlineClusterer, article_features, choose_model
+    from storyline.engines.spark import run_spark_batch
+
+    articles = undated_headline_stream()
+    analyses = list(Analyzer().pipe(articles))
+    path = write_jsonl(tmp_path / "feed.jsonl", articles, analyses)
+    run_local_batch(path, str(tmp_path / "local"))
+    run_spark_batch(spark, path, str(tmp_path / "spark"))
+    local, remote = read_story_assignments(str(tmp_path / "local")), read_story_assignments(str(tmp_path / "spark"))
+    assert remote == local
+    ids = {a.url.rsplit("/", 1)[1]: a.id for a in articles}
+    first, later = ({local[ids[f"ferry-{i}"]] for i in part} for part in (range(5), range(5, 10)))
+    assert len(first) == len(later) == 1 and first != later  # 300 arrivals on, the follow-up is a story of its own
+    # ... which it is not when every article arrives at once: the arrivals decided it
+    features = [article_features(a, an) for a, an in zip(articles, analyses)]
+    timeless = OnlineClusterer(choose_model(features), DocFreq.of(features))
+    for f in features:
+        timeless.add(f, arrival=0)
+    timeless.finish()
+    assert timeless.story_of[ids["ferry-0"]] == timeless.story_of[ids["ferry-9"]]
+
+
 def test_spark_reads_parquet_input_like_jsonl(spark, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
