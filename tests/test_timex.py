@@ -428,6 +428,9 @@ THIRD_CASES = [
     ("The Lunden bank named a new chairman, effective Feb. 1.", "Feb. 1", "DATE", "2022-02-01"),
     # a month that dates a noun is not dated by the clause's verb
     ("The Tolver firm is trying to sell its mill under a June agreement with its lenders.", "June", "DATE", "2021-06"),
+    # ... but a weekday dating a noun under a future verb is the coming one
+    ("The Tolver museum will hold a Saturday evening opening for members.", "Saturday evening", "TIME", "2021-10-09TEV"),
+    ("Ms. Orlen will attend the Friday meeting of the Marrow board.", "Friday", "DATE", "2021-10-08"),
 ]
 
 

@@ -52,6 +52,7 @@ _EFFECTIVE = re.compile(r"\beffective\s+$", re.I)  # "effective Feb. 1": the day
 _DAY_AFTER_PARENTHESIS = re.compile(rf"\s*\([^()\n]{{1,24}}\),?\s+(?:on\s+)?(?P<day>{WEEKDAY}|{RELDAY})\b", re.I)
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _WEEKDAY_ALONE = re.compile(r"(?:on\s+)?(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
+_WEEKDAY_FIRST = re.compile(r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 REFERENCE_WINDOW = 400  # characters back to look for the quarter a "year earlier" refers to
 
 
@@ -163,7 +164,8 @@ def _tense_at(doc: Doc, text: str, start: int, end: int) -> str | None:
     """The clause's tense, with exceptions. The day a change takes effect lies ahead ("a new office,
     effective Feb. 1"), and so does a weekday on a verb in the simple present. A past verb says nothing of the end of a span ("extended the loans through
     January", "gave them until 9 a.m. Tuesday"): a weekday there is the nearest one. Nor does the verb
-    date an expression that dates a noun (see ``_dates_a_noun``): then the tense is left unknown."""
+    date an expression that dates a noun (see ``_dates_a_noun``): then the tense is left unknown, unless
+    a weekday under a future verb ("will hold a Saturday opening")."""
     if _EFFECTIVE.search(text, max(0, start - 12), start):
         return FUTURE
     tense = clause_tense(doc, start, end)
@@ -172,7 +174,8 @@ def _tense_at(doc: Doc, text: str, start: int, end: int) -> str | None:
     if tense in (PAST, None) and _UNTIL.search(text, max(0, start - 8), start):
         return NEAREST
     if tense is not None and _dates_a_noun(doc, start, end, tense):
-        return None
+        # "will hold a Saturday evening opening": a weekday within the week ahead is the coming one
+        return FUTURE if tense == FUTURE and _WEEKDAY_FIRST.match(text, start) else None
     return tense
 
 
