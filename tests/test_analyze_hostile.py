@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
 
-from storyline.analyze import Analyzer, AnalysisInput
+from storyline.analyze import AnalysisFailed, Analyzer, AnalysisInput
 from storyline.analyze.nlp import load_nlp
-from storyline.model import Analysis
+from storyline.engines.local import IngestReport
+from storyline.model import Analysis, Article, Provenance, Source
 
 PARAGRAPH = (
     'Mayor Lena Okafor, 47, said on Tuesday that "the bridge will reopen within 20 weeks," '
@@ -134,3 +138,57 @@ def test_lone_surrogate_does_not_crash(analyzer):
     # spaCy cannot encode a lone surrogate (json.loads lets one through); the Analyzer replaces it.
     a = analyzer.analyze(AnalysisInput("hostile", 'Ana Ruiz said "\ud800" twice on Tuesday.'))
     assert a.sentences and a.tokens
+
+
+# ---------------------------------------------------------------- one failing article does not cost the batch
+
+@Language.component("storyline_test_unparsed")
+def _unparsed(doc: Doc) -> Doc:
+    """For a text with GLITCH, a Doc without sentence boundaries: the extractors then fail on it."""
+    if "GLITCH" not in doc.text:
+        return doc
+    bare = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    bare._context = doc._context  # what nlp.pipe(as_tuples=True) pairs the Doc with
+    return bare
+
+
+@pytest.fixture(scope="module")
+def glitchy_nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("storyline_test_unparsed")
+    return nlp
+
+
+def glitch_batch() -> list[Article]:
+    texts = ["Ana Ruiz said the bridge opens on Monday.", "A GLITCH in this one.", "Tom Baker, 52, agreed."]
+    return [Article(text=t, title="t", source=Source("Gazette"), provenance=Provenance("feed.jsonl", f"line {i + 1}"))
+            for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_article_the_extractors_fail_on_is_reported_and_the_rest_analysed(glitchy_nlp, processes):
+    articles = glitch_batch()
+    failures = []
+    done = list(Analyzer(glitchy_nlp, n_process=processes).pipe(articles, on_error=failures.append))
+    assert [a.article_id for a in done] == [articles[0].id, articles[2].id]
+    assert [f.article_id for f in failures] == [articles[1].id]
+    assert str(failures[0]).startswith(f"feed.jsonl:line 2: {articles[1].id}: analysis failed: ValueError")
+    with pytest.raises(AnalysisFailed, match="feed.jsonl:line 2"):
+        list(Analyzer(glitchy_nlp).pipe(articles))
+
+
+def test_the_engine_stores_the_others_and_clusters_without_the_failed_one(glitchy_nlp, tmp_path):
+    from storyline.engines.local import LocalEngine
+    from storyline.storage import Store
+
+    engine = LocalEngine(Store(str(tmp_path / "glitch.db")), analyzer=Analyzer(glitchy_nlp))
+    articles = glitch_batch()
+    engine.ingest_items(articles, IngestReport())
+    stories = engine.update()
+    bad = articles[1].id
+    assert [f.article_id for f in engine.analysis_failures] == [bad]
+    assert set(engine.store.get_analyses(a.id for a in articles)) == {articles[0].id, articles[2].id}
+    assert bad not in {i for s in stories for i in s.article_ids}
+    assert {i for s in stories for i in s.article_ids} == {articles[0].id, articles[2].id}
+    assert engine.store.ids_needing_analysis(engine.analyzer.version) == [bad]  # tried again next time

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from spacy.tokens import Span
+
 from storyline.analyze.entities import find_entities, name_words, org_words, title_gender
 from storyline.analyze.nlp import load_nlp
 
@@ -70,3 +72,13 @@ def test_a_signature_dash_is_not_part_of_the_name(nlp):
     assert all(text[e.start : e.end] == e.text for e in people)
     assert {e.canonical for e in people} == {"Marta Ellingsen"}
     assert name_words("—Marta Ellingsen") == ["Marta", "Ellingsen"]
+
+
+@pytest.mark.parametrize("label", ["PERSON", "ORG", "GPE"])
+def test_a_mention_of_dashes_alone_keeps_its_text(nlp, label):
+    doc = nlp("Marta Ellingsen spoke first — then the council voted.")
+    dash = next(t.i for t in doc if t.text == "—")
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, dash, dash + 1, label)]
+    found = {e.text: e for e in find_entities(doc)}
+    assert found["—"].canonical == "—" and found["—"].label == label
+    assert found["Marta Ellingsen"].canonical == "Marta Ellingsen"

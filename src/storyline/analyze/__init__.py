@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from datetime import datetime
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -43,10 +43,27 @@ class AnalysisInput:
     id: str
     text: str
     published: datetime | None = None
+    where: str = ""  # the file and record the article came from, for error messages
 
     @classmethod
     def of(cls, article: Article) -> "AnalysisInput":
-        return cls(article.id, article.text, article.published)
+        return cls(article.id, article.text, article.published, str(article.provenance or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisFailure:
+    """An article the extractors failed on; the other articles of the batch are analysed."""
+
+    article_id: str
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where + ': ' if self.where else ''}{self.article_id}: analysis failed: {self.reason}"
+
+
+class AnalysisFailed(RuntimeError):
+    """Raised by ``Analyzer.pipe`` for a failed article when no ``on_error`` handler was given."""
 
 
 def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -114,14 +131,19 @@ class Analyzer:
             ],
         )
 
-    def pipe(self, items: Iterable[AnalysisInput | Article]) -> Iterator[Analysis]:
-        """Analyses in input order; with ``n_process`` > 1, whole articles go to worker processes."""
-        inputs = (AnalysisInput.of(item) if isinstance(item, Article) else item for item in items)
-        if self.n_process == 1:
-            return self._pipe_here(inputs)
-        return self._pipe_in_workers(inputs)
+    def pipe(
+        self, items: Iterable[AnalysisInput | Article], on_error: Callable[[AnalysisFailure], None] | None = None
+    ) -> Iterator[Analysis]:
+        """Analyses in input order; with ``n_process`` > 1, whole articles go to worker processes.
 
-    def _pipe_here(self, inputs: Iterable[AnalysisInput]) -> Iterator[Analysis]:
+        An article the extractors fail on is passed to ``on_error`` and left out of the output;
+        without ``on_error`` it raises ``AnalysisFailed`` (for callers that pair inputs with outputs).
+        """
+        inputs = (AnalysisInput.of(item) if isinstance(item, Article) else item for item in items)
+        results = self._pipe_here(inputs) if self.n_process == 1 else self._pipe_in_workers(inputs)
+        return _reported(results, on_error)
+
+    def _pipe_here(self, inputs: Iterable[AnalysisInput]) -> Iterator[Analysis | AnalysisFailure]:
         def pieces() -> Iterator[tuple[str, tuple[AnalysisInput, int, int, int]]]:
             for inp in inputs:
                 chunks = chunk_text(inp.text)
@@ -129,13 +151,18 @@ class Analyzer:
                     yield _SURROGATE.sub("\ufffd", piece), (inp, offset, i, len(chunks))
 
         parts: list[Analysis] = []
+        failure: AnalysisFailure | None = None
         for doc, (inp, offset, index, count) in self.nlp.pipe(pieces(), as_tuples=True, batch_size=self.batch_size):
-            parts.append(self._shifted(self.analyze_doc(doc, inp.id, inp.published), offset))
+            if failure is None:
+                try:
+                    parts.append(self._shifted(self.analyze_doc(doc, inp.id, inp.published), offset))
+                except Exception as e:  # a bug an article's text sets off must not cost the rest of the batch
+                    failure = AnalysisFailure(inp.id, inp.where, f"{type(e).__name__}: {e}")
             if index == count - 1:
-                yield _merge(parts)
-                parts = []
+                yield failure or _merge(parts)
+                parts, failure = [], None
 
-    def _pipe_in_workers(self, inputs: Iterable[AnalysisInput]) -> Iterator[Analysis]:
+    def _pipe_in_workers(self, inputs: Iterable[AnalysisInput]) -> Iterator[Analysis | AnalysisFailure]:
         # Workers run spaCy and the extractors and send back Analysis records, which are
         # far smaller than the Docs spaCy's own n_process ships to the parent. They are
         # forked, so they share the loaded pipeline instead of loading it again.
@@ -170,9 +197,21 @@ class Analyzer:
 _WORKER_ANALYZER: Analyzer | None = None
 
 
-def _analyze_in_worker(batch: list[AnalysisInput]) -> list[Analysis]:
+def _analyze_in_worker(batch: list[AnalysisInput]) -> list[Analysis | AnalysisFailure]:
     assert _WORKER_ANALYZER is not None, "workers are forked after _WORKER_ANALYZER is set"
     return list(_WORKER_ANALYZER._pipe_here(batch))
+
+
+def _reported(
+    results: Iterable[Analysis | AnalysisFailure], on_error: Callable[[AnalysisFailure], None] | None
+) -> Iterator[Analysis]:
+    for result in results:
+        if isinstance(result, AnalysisFailure):
+            if on_error is None:
+                raise AnalysisFailed(str(result))
+            on_error(result)
+        else:
+            yield result
 
 
 def _merge(parts: list[Analysis]) -> Analysis:

@@ -105,6 +105,8 @@ class _Names:
         self.by_first.setdefault(full[0], set()).add(canonical)
 
     def resolve(self, words: list[str]) -> str | None:
+        if not words:
+            return None
         if len(words) > 1:
             return self.by_full.get((_key(words[0]), _key(words[-1])))
         key = _key(words[0])
@@ -135,6 +137,8 @@ def _org_long_forms(doc: Doc) -> tuple[dict[str, str], dict[str, set[str]]]:
         if e.label_ != "ORG" or _is_acronym(e.text):
             continue
         words = org_words(e.text)
+        if not words:
+            continue
         canonical = by_words.setdefault(" ".join(words).lower(), " ".join(words))
         if len(words) > 1:
             by_acronym.setdefault(_acronym(words), set()).add(canonical)
@@ -152,7 +156,7 @@ def find_entities(doc: Doc) -> list[Entity]:
             if canonical is not None:
                 label = "PERSON"
             elif e.label_ == "PERSON":
-                canonical = " ".join(name_words(e.text))
+                canonical = " ".join(name_words(e.text)) or None
         if canonical is None and label == "ORG":
             if _is_acronym(e.text):
                 long_forms = acronyms.get(e.text.replace(".", "").upper(), set())
@@ -160,7 +164,7 @@ def find_entities(doc: Doc) -> list[Entity]:
             else:
                 canonical = orgs.get(" ".join(org_words(e.text)).lower())
         if canonical is None:
-            canonical = " ".join(org_words(e.text))
+            canonical = " ".join(org_words(e.text)) or e.text  # a mention of punctuation alone stays as it is
         dash = _LEADING_DASHES.match(e.text)
         cut = dash.end() if dash and dash.end() < len(e.text) else 0
         entities.append(Entity(e.text[cut:], label, e.start_char + cut, e.end_char, canonical))

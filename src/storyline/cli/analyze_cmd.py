@@ -13,7 +13,7 @@ from storyline.model import Analysis, Article, IngestError, to_jsonable
 from storyline.storage import Store
 
 if TYPE_CHECKING:  # spaCy is imported only by the commands that analyse, to keep the CLI quick to start
-    from storyline.analyze import Analyzer
+    from storyline.analyze import AnalysisFailure, Analyzer
 
 
 def analysis_json(a: Analysis) -> dict:
@@ -69,7 +69,12 @@ def analyze(
                 else:
                     yield item
 
-        emit((analysis_json(a) for a in analyzer.pipe(articles())), fmt or OutputFormat.jsonl)
+        def analysis_failed(failure: "AnalysisFailure") -> None:
+            nonlocal failed
+            failed = True
+            report_error(str(failure))
+
+        emit((analysis_json(a) for a in analyzer.pipe(articles(), on_error=analysis_failed)), fmt or OutputFormat.jsonl)
         if failed:
             raise typer.Exit(1)
         return
@@ -77,11 +82,16 @@ def analyze(
     engine = LocalEngine(store, analyzer=analyzer)
     with progress() as bar:
         task = bar.add_task("analysing", total=len(store.ids_needing_analysis(analyzer.version)))
-        done = engine.analyze(lambda n: bar.advance(task, n))
+        done = engine.analyze(lambda n: bar.advance(task, n), on_error=lambda f: report_error(str(f)))
+    failures = len(engine.analysis_failures)
     if fmt in (None, OutputFormat.table):
-        console.print(f"{done} articles analysed; {store.count_articles() - done} were up to date", highlight=False)
-        return
-    emit(_stored(store), fmt)
+        up_to_date = store.count_articles() - done - failures
+        console.print(f"{done} articles analysed; {up_to_date} were up to date"
+                      + (f"; {failures} failed (see above)" if failures else ""), highlight=False)
+    else:
+        emit(_stored(store), fmt)
+    if failures:
+        raise typer.Exit(1)
 
 
 def _stored(store: Store) -> Iterable[dict]:

@@ -14,7 +14,7 @@ from storyline.model import Article, Brief, DupAssignment, IngestError, Story, f
 from storyline.storage import Store
 
 if TYPE_CHECKING:
-    from storyline.analyze import Analyzer
+    from storyline.analyze import AnalysisFailure, Analyzer
 
 # Bump when the brief's content changes for the same inputs, so cached briefs are rebuilt.
 BRIEF_VERSION = "1"
@@ -46,6 +46,7 @@ class LocalEngine:
         self.processes = processes
         self.batch_size = batch_size
         self._analyzer = analyzer
+        self.analysis_failures: list[AnalysisFailure] = []  # of the last ``analyze``
 
     @property
     def analyzer(self) -> "Analyzer":
@@ -106,14 +107,28 @@ class LocalEngine:
 
     # ------------------------------------------------------------ analyze, dedup, cluster
 
-    def analyze(self, tick: Tick = _noop, save_every: int = 100) -> int:
-        """Analyse stored articles that have no analysis from this analyzer version."""
+    def analyze(
+        self, tick: Tick = _noop, save_every: int = 100, on_error: "Callable[[AnalysisFailure], None] | None" = None
+    ) -> int:
+        """Analyse stored articles that have no analysis from this analyzer version; the number analysed.
+
+        An article the extractors fail on is kept in ``analysis_failures`` (and passed to
+        ``on_error``) and stays unanalysed, to be tried again by the next run; the others are saved.
+        """
+        self.analysis_failures = []
+
+        def failed(failure: AnalysisFailure) -> None:
+            self.analysis_failures.append(failure)
+            if on_error:
+                on_error(failure)
+
         todo = self.store.ids_needing_analysis(self.analyzer.version)
         for start in range(0, len(todo), save_every):
-            done = list(self.analyzer.pipe(self.store.get_articles(todo[start : start + save_every])))
+            batch = self.store.get_articles(todo[start : start + save_every])
+            done = list(self.analyzer.pipe(batch, on_error=failed))
             self.store.save_analyses(done)
-            tick(len(done))
-        return len(todo)
+            tick(len(batch))
+        return len(todo) - len(self.analysis_failures)
 
     def dedup(self) -> list[DupAssignment]:
         """Compare articles without a duplicate group against the stored band index."""
@@ -129,11 +144,16 @@ class LocalEngine:
         for start in range(0, len(ids), chunk):
             yield from self.store.get_articles(ids[start : start + chunk])
 
-    def cluster(self) -> list[Story]:
-        """Cluster the whole store in batch mode and replace the stored stories."""
+    def cluster(self, leave_out: Iterable[str] = ()) -> list[Story]:
+        """Cluster the whole store in batch mode and replace the stored stories.
+
+        Every article needs an analysis, except those in ``leave_out`` (the ones the analysis
+        failed on), which stay out of the stories until they can be analysed.
+        """
         from storyline.cluster import cluster
 
-        articles = list(self.store.iter_articles())
+        skipped = set(leave_out)
+        articles = [a for a in self.store.iter_articles() if a.id not in skipped]
         analyses = self.store.get_analyses(a.id for a in articles)
         missing = [a.id for a in articles if a.id not in analyses]
         if missing:
@@ -143,10 +163,10 @@ class LocalEngine:
         return result.stories
 
     def update(self, tick: Tick = _noop) -> list[Story]:
-        """Everything after ingest: analyse what is new, dedup, cluster."""
+        """Everything after ingest: analyse what is new, dedup, cluster (see ``analysis_failures``)."""
         self.analyze(tick)
         self.dedup()
-        return self.cluster()
+        return self.cluster(leave_out=[f.article_id for f in self.analysis_failures])
 
     # ------------------------------------------------------------ brief
 

@@ -135,6 +135,8 @@ class Newsroom:
         except Exception as e:  # the articles are stored; the next update retries
             outcome.update_error = f"{type(e).__name__}: {e}"
             return
+        if failures := self.engine.analysis_failures:  # stored, left out of the stories until they can be analysed
+            outcome.update_error = f"{len(failures)} articles could not be analysed; first: {failures[0]}"
         for story_id in {s for a in article_ids if (s := queries.article_story(self.store, a))}:
             self.brief(story_id)
 
