@@ -71,3 +71,18 @@ def test_fetching_a_brief(pg_url):
     assert brief is not None and brief.id == biggest.id and len(brief.articles) == biggest.size
     cached = engine.brief(biggest.id)  # second fetch comes from the briefs table
     assert cached == brief
+
+
+def test_word_search_uses_the_gin_index(pg_url):
+    """The query's tsvector expression is the index's: PostgreSQL only uses an expression index it matches."""
+    from sqlalchemy import select
+
+    from storyline.storage.schema import articles
+    from storyline.web.queries import _has_words
+
+    store = Store(pg_url)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")  # a near-empty table would be scanned otherwise
+        query = select(articles.c.id).where(_has_words(conn, ["bridg", "vogt"]))
+        plan = "\n".join(conn.execute(text("EXPLAIN " + str(query.compile(conn, compile_kwargs={"literal_binds": True})))).scalars())
+    assert "ix_articles_fts" in plan, plan

@@ -217,7 +217,7 @@ def test_migration_0002_carries_the_band_index_over_and_back(tmp_path, request, 
     old.engine.dispose()
 
     store = Store(url)  # migrates to the newest revision
-    assert store.schema_revision() == SCHEMA_REVISION == "0002"
+    assert store.schema_revision() == SCHEMA_REVISION
     with store.engine.connect() as conn:
         stored = dict(conn.execute(select(minhash_articles.c.article_id, minhash_articles.c.band_keys)).all())
         assert conn.scalar(select(func.count()).select_from(minhash_bands)) == len(rows)
@@ -234,4 +234,50 @@ def test_migration_0002_carries_the_band_index_over_and_back(tmp_path, request, 
 
     _alembic(store, "downgrade", "0001")
     assert _old_band_rows(store) == set(rows) | {(copy.id, band, key) for band, key in enumerate(text_band_keys(copy.text))}
+    store.engine.dispose()
+
+
+# ------------------------------------------------------------------ migration 0003: the word index
+
+
+def _word_hits(store: Store, words: str) -> set[str]:
+    from storyline.web.queries import Filters, find_articles
+
+    return {r["title"] for r in find_articles(store, Filters(words=words), 100, 0).items}
+
+
+def _word_index_objects(store: Store) -> set[str]:
+    with store.engine.connect() as conn:
+        if store.engine.dialect.name == "sqlite":
+            return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE 'articles_fts%' AND type != 'index'").scalars())
+        return {i["name"] for i in inspect(conn).get_indexes("articles") if i["name"] == "ix_articles_fts"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_0003_indexes_the_stored_articles_and_goes_back(tmp_path, request, backend):
+    url = str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
+    old = Store(url, migrate=False)
+    _alembic(old, "upgrade", "0002")
+    reports = [_report(n) for n in range(3)]
+    old.add_articles(reports)
+    old.engine.dispose()
+
+    store = Store(url)  # migrates to the newest revision
+    assert store.schema_revision() == SCHEMA_REVISION
+    word = reports[1].text.split()[0]
+    expected = {a.title for a in reports if any(w.startswith(word) for w in a.text.rstrip(".").split())}  # word starts
+    assert _word_hits(store, word) == expected and _word_hits(store, f"{word} {reports[1].title}") == {reports[1].title}
+    store.add_articles([_report(3)])  # stored after the migration: the index keeps up
+    assert _word_hits(store, _report(3).title) == {_report(3).title}
+
+    _alembic(store, "downgrade", "0002")
+    assert _word_index_objects(store) == set()
+    store.add_articles([_report(4)])  # no triggers left behind that write to a dropped table
+    _alembic(store, "upgrade", "head")
+    assert _word_hits(store, _report(4).title) == {_report(4).title}  # filled again from the table
+    if backend == "sqlite":  # FTS5 checks its index against the articles; an error if they differ
+        with store.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+    expected = {"articles_fts", "articles_fts_insert", "articles_fts_update", "articles_fts_delete"} if backend == "sqlite" else {"ix_articles_fts"}
+    assert expected <= _word_index_objects(store)  # (with FTS5's own tables on SQLite)
     store.engine.dispose()

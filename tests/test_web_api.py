@@ -373,3 +373,118 @@ def test_queries_work_on_postgresql(pg_url):
     assert client.get("/api/search", params={"q": "Brandt"}).json()["articles"]["total"] == 2
     for path in ("/", "/?q=keeper&sort=recent", "/sources", "/sources/Kellsport Courier"):
         assert client.get(path).status_code == 200, path
+
+
+# ------------------------------------------------------------------ word search: the full-text index
+
+
+BRIDGE, LIGHT, RUSSIAN, ARABIC = "Kellsport Bridges reopen", "Lighthouse keeper retires", "Новый мост в Кельспорте", "افتتاح الجسر الجديد"
+SEARCH_ARTICLES = [
+    {"title": BRIDGE, "text": "The two Bridges over the Varn reopened on Monday. Engineer Ilse Vogt said the 3.5-tonne bridge decks were new, "
+     "at a meeting in the Café Lumière (kellsport.example).", "source": "Kellsport Courier", "url": "https://kellsport.example/bridges"},
+    {"title": LIGHT, "text": "Oskar Brandt kept the Tern Island light for forty years.", "source": "Tern Island Chronicle",
+     "url": "https://ternisland.example/keeper"},
+    {"title": RUSSIAN, "text": "Жители города встретили открытие моста в понедельник.", "source": "Kellsport Courier",
+     "url": "https://kellsport.example/most"},
+    {"title": ARABIC, "text": "افتتح الجسر الجديد في المدينة يوم الاثنين.", "source": "Kellsport Courier",
+     "url": "https://kellsport.example/jisr"},
+]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def search_client(request, tmp_path) -> TestClient:
+    """An app over SQLite or the test PostgreSQL server, holding the four search articles."""
+    url = str(tmp_path / "search.db") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    client = TestClient(create_app(url, TOKEN))
+    r = client.post("/api/articles", json=[{**a, "date": "2026-03-16T08:00:00+00:00"} for a in SEARCH_ARTICLES], headers=AUTH)
+    assert r.status_code == 200 and r.json()["new"] == 4, r.text
+    return client
+
+
+def found(client: TestClient, q: str) -> set[str]:
+    """Titles of the articles the word search finds; the story list and the search page must answer too."""
+    r = client.get("/api/articles", params={"q": q, "limit": 100})
+    assert r.status_code == 200, (q, r.text)
+    for path in ("/api/stories", "/"):
+        assert client.get(path, params={"q": q}).status_code == 200, (path, q)
+    return {a["title"] for a in r.json()["items"]}
+
+
+def test_words_match_whole_words_and_word_starts_in_any_case(search_client):
+    assert found(search_client, "bridg") == {BRIDGE}
+    assert found(search_client, "BRIDGES") == found(search_client, "Bridge") == {BRIDGE}
+    assert found(search_client, "ridge") == set()  # inside a word is not a match
+    assert found(search_client, "lumière") == {BRIDGE}
+    assert found(search_client, "5 tonne") == found(search_client, "3.5") == found(search_client, "example") == {BRIDGE}
+
+
+def test_every_word_must_match(search_client):
+    assert found(search_client, "bridge vogt") == {BRIDGE}
+    assert found(search_client, "bridge brandt") == set()
+    stories = search_client.get("/api/stories", params={"q": "bridge  Vogt"}).json()["items"]
+    assert len(stories) == 1 and stories[0]["size"] >= 1
+
+
+LITERAL_QUERIES = [  # (what is typed, the titles found): search syntax is punctuation, hence a separator
+    ("bridg*", {BRIDGE}),
+    ('"bridg', {BRIDGE}),
+    ("(bridge", {BRIDGE}),
+    ("bridge:*", {BRIDGE}),
+    ("-brandt", {LIGHT}),  # not a negation
+    ("bridge & !vogt", {BRIDGE}),  # nor in tsquery syntax
+    ("bridge OR brandt", set()),  # "or" is a word like the others
+    ("brandt | bridge", set()),
+    ("NEAR(bridge vogt)", set()),
+    ("text:bridge", set()),  # not a column filter
+    ("' OR 1=1 --", set()),
+    ("100%_", set()),
+]
+
+
+def test_query_syntax_in_the_box_is_taken_literally(search_client):
+    assert {q: found(search_client, q) for q, _ in LITERAL_QUERIES} == dict(LITERAL_QUERIES)
+    for q in ['"', "*", '"*"', "'", "\\", "!", "&|", "()", "^", ":", "—"]:  # no words: no word filter
+        assert len(found(search_client, q)) == 4, q
+
+
+def test_non_latin_words_are_found(search_client):
+    assert found(search_client, "мост") == found(search_client, "МОСТ") == {RUSSIAN}  # "моста" in the text starts with it
+    assert found(search_client, "понедельник") == {RUSSIAN}
+    assert found(search_client, "الجسر") == {ARABIC}
+
+
+def test_accents_are_folded_on_sqlite(tmp_path):
+    """FTS5's unicode61 tokenizer drops diacritics; PostgreSQL's 'simple' configuration keeps them."""
+    client = TestClient(create_app(str(tmp_path / "accents.db"), TOKEN))
+    assert client.post("/api/articles", json=SEARCH_ARTICLES[0], headers=AUTH).json()["new"] == 1
+    assert found(client, "lumiere") == found(client, "CAFE") == {BRIDGE}
+
+
+def test_the_index_follows_new_versions_updates_and_deletes(search_client):
+    from sqlalchemy import delete, update
+
+    from storyline.storage.schema import articles
+
+    again = {**SEARCH_ARTICLES[0], "text": "The Bridges over the Varn closed again for an inspection."}
+    assert search_client.post("/api/articles", json=again, headers=AUTH).json()["new"] == 1  # a new version
+    assert search_client.get("/api/articles", params={"q": "inspection"}).json()["total"] == 1
+    assert search_client.get("/api/articles", params={"q": "bridges"}).json()["total"] == 2  # both versions
+
+    store = search_client.app.state.newsroom.store
+    ids = {a["title"]: a["id"] for a in search_client.get("/api/articles", params={"limit": 100}).json()["items"]}
+    with store.begin() as conn:
+        conn.execute(update(articles).where(articles.c.id == ids[LIGHT]).values(title="Lamp keeper retires", text="Gone."))
+        conn.execute(delete(articles).where(articles.c.id == ids[ARABIC]))
+    assert found(search_client, "lighthouse") == found(search_client, "brandt") == set()
+    assert found(search_client, "lamp gone") == {"Lamp keeper retires"}
+    assert found(search_client, "الجسر") == set()
+    if store.engine.dialect.name == "sqlite":  # FTS5 checks its index against the articles; an error if they differ
+        with store.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_entity_filter_uses_the_names_words(search_client):
+    assert search_client.get("/api/stories", params={"entity": "Oskar Brandt"}).json()["total"] == 1
+    assert search_client.get("/api/stories", params={"entity": "oskar brandt"}).json()["total"] == 1
+    assert search_client.get("/api/stories", params={"entity": "Oskar"}).json()["total"] == 0  # the whole name, not a part
+    assert search_client.get("/api/articles", params={"entity": '"*'}).json()["total"] == 0

@@ -18,12 +18,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    column,
+    literal_column,
+    table,
 )
 
 ID = String(64)
 
 # The newest migration under migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData(
     naming_convention={
@@ -122,4 +125,15 @@ briefs = Table(
     Column("fingerprint", ID, nullable=False),  # changes when the story's articles or analyses change
     Column("data", JSON, nullable=False),
     Column("built_at", DateTime, nullable=False),
+)
+
+
+# The word index over article titles and texts (migration 0003), outside ``metadata``: Core cannot
+# describe an FTS5 table or an expression index. SQLite: the FTS5 table, matched by ``articles.rowid``;
+# its hidden column of the table's own name takes the MATCH query.
+articles_fts = table("articles_fts", column("rowid"), column("articles_fts"))
+# PostgreSQL: the expression of the GIN index (ASCII punctuation as spaces, then 'simple' words), written
+# exactly as the index has it so the planner uses it.
+ARTICLE_TSVECTOR = literal_column(
+    "to_tsvector('simple'::regconfig, regexp_replace(coalesce(articles.title, '') || ' ' || articles.text, '[!-/:-@[-`{-~]+', ' ', 'g'))"
 )

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 Limit = Query(20, ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")
 Offset = Query(0, ge=0, description="items to skip")
-Q = Query("", max_length=200, description="words that must all occur")
+Q = Query("", max_length=200, description="words that must all occur, each as a word or the start of one")
 Entity = Query("", max_length=200, description="a named entity (person, place, organisation)")
 SourceName = Query("", max_length=200, description="an outlet name or domain")
 Since = Query(None, max_length=40, description="from this date (YYYY-MM-DD or ISO 8601)")

@@ -1,24 +1,41 @@
 """Read queries the web app needs beyond ``Store``: filtered, paginated story and
 article lists, per-outlet coverage and per-outlet unique facts.
 
-SQLAlchemy Core over ``storyline.storage.schema`` only, with portable SQL
-(LIKE on lower-cased text, no JSON operators), so SQLite and PostgreSQL answer alike.
+SQLAlchemy Core over ``storyline.storage.schema`` only, with portable SQL (no JSON
+operators), so SQLite and PostgreSQL answer alike. Words are looked up in the word
+index of migration 0003: FTS5 on SQLite, a tsvector GIN index on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import distinct, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 
 from storyline.model import Story
 from storyline.storage import Store
-from storyline.storage.schema import analyses, articles, briefs, dup_groups, stories, story_articles
+from storyline.storage.schema import (
+    ARTICLE_TSVECTOR,
+    analyses,
+    articles,
+    articles_fts,
+    briefs,
+    dup_groups,
+    stories,
+    story_articles,
+)
 
 MAX_WORDS = 8  # search words used per query; bounds the SQL a request can cause
+WORD = re.compile(r"[^\W_]+")  # letters and digits, any script; everything else separates words
+
+
+def words_of(query: str) -> list[str]:
+    """The words of a search, lower-cased, at most ``MAX_WORDS``: punctuation and FTS syntax separate them."""
+    return WORD.findall(query.lower())[:MAX_WORDS]
 
 
 @dataclass(frozen=True)
@@ -32,7 +49,7 @@ class Filters:
     until: datetime | None = None
 
     def terms(self) -> list[str]:
-        return [w for w in self.words.lower().split() if w][:MAX_WORDS]
+        return words_of(self.words)
 
 
 @dataclass
@@ -41,12 +58,6 @@ class Page:
     total: int
     limit: int
     offset: int
-
-
-def _like(value: str) -> str:
-    """A LIKE pattern matching ``value`` anywhere, its wildcards taken literally."""
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _utc_naive(dt: datetime) -> datetime:
@@ -58,20 +69,25 @@ def _source_match(name: str) -> Any:
     return or_(func.lower(articles.c.source_name) == s, func.lower(articles.c.source_domain) == s)
 
 
-def _contains(conn: Connection, column: Any, term: str) -> Any:
-    """Case-insensitive substring match. SQLite's LIKE already ignores (ASCII) case and
-    runs three times faster than LIKE over lower(text); other databases get ILIKE."""
-    pattern = _like(term)
+def _has_words(conn: Connection, words: list[str]) -> Any:
+    """Articles whose title or text has every word, as a whole word or a word's start, in any case.
+
+    ``words`` come from ``words_of``: letters and digits only, so each is quoted as an FTS5
+    string (or tsquery lexeme) and nothing in it can act as query syntax.
+    """
     if conn.dialect.name == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
+        query = " AND ".join(f'"{w}"*' for w in words)
+        matching = select(articles_fts.c.rowid).where(articles_fts.c.articles_fts.op("MATCH")(query))
+        return literal_column("articles.rowid").in_(matching)
+    query = " & ".join(f"'{w}':*" for w in words)
+    return ARTICLE_TSVECTOR.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
 
 
 def _article_conditions(f: Filters, conn: Connection) -> list:
     """Conditions on ``articles`` for words, outlet, date range and entity."""
     conds: list = []
-    for term in f.terms():
-        conds.append(or_(_contains(conn, articles.c.title, term), _contains(conn, articles.c.text, term)))
+    if f.terms():
+        conds.append(_has_words(conn, f.terms()))
     if f.source:
         conds.append(_source_match(f.source))
     if f.since:
@@ -86,14 +102,18 @@ def _article_conditions(f: Filters, conn: Connection) -> list:
 def _ids_naming_entity(conn: Connection, entity: str) -> list[str]:
     """Articles whose analysis has an entity with this text or canonical name.
 
-    SQL narrows to articles whose text contains the name; the analyses of those
-    are checked in Python, since JSON queries differ between databases.
+    The word index narrows to articles that have the name's words (an entity's
+    words are words of its article); the analyses of those are checked in Python,
+    since JSON queries differ between databases. A name without letters or digits
+    names no entity.
     """
     wanted = entity.strip().lower()
+    if not words_of(wanted):
+        return []
     candidates = (
         select(analyses.c.article_id, analyses.c.data)
         .join(articles, articles.c.id == analyses.c.article_id)
-        .where(_contains(conn, articles.c.text, wanted))
+        .where(_has_words(conn, words_of(wanted)))
     )
     found = []
     for row in conn.execute(candidates):
