@@ -359,3 +359,22 @@ def test_cli_why_from_the_store(cli, input_jsonl, analyzer, tmp_path):
     assert together["same_story"] is True and together["explanation"]["together"] is True
     missing = cli("why", "kov1", "nope", "--db", db)
     assert missing.exit_code == 2 and "nope" in missing.output
+
+
+def test_rarity_weighs_words_by_english_frequency_not_by_corpus():
+    from storyline.cluster.rarity import rarity
+
+    assert rarity("name:qeshm") > rarity("name:teixeira") > 0.0  # place and surname few texts use
+    assert rarity("earthquake") == rarity("the") == 0.0  # common English words share nothing rare
+    assert rarity("person:ana qeshm") == rarity("name:qeshm")  # a name is as rare as its rarest word
+    assert rarity("2008") == rarity("number:6.1") == 0.0  # years and amounts are not words
+
+
+def test_shared_rare_words_raise_the_pair_feature(features):
+    from storyline.cluster.features import pair_features, profile
+
+    idf = DocFreq.of(features)
+    by_id = {f.id: profile(f, idf) for f in features}
+    same = pair_features(by_id["kov1"], by_id["kov2"])["rare"]  # Kovansky, Whitlow, Blue Pines
+    lookalike = pair_features(by_id["kov1"], by_id["bre1"])["rare"]  # rehab clinic, publicist: common words
+    assert same > 0.5 > lookalike

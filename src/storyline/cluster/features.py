@@ -22,6 +22,7 @@ from typing import Mapping, TypeVar
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from storyline.cluster.rarity import rarity
 from storyline.model import Analysis, Article
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
@@ -215,12 +216,13 @@ class Profile:
     last: float | None
     size: int = 1
     lead: SparseVec = field(default_factory=dict)
+    rare: SparseVec = field(default_factory=dict)  # every key with rare words, by how rare (``rarity``)
     first_arrival: int | None = None  # position in the stream (the clusterer's input order)
     last_arrival: int | None = None
     _norms: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def vector(self, name: str) -> SparseVec:
-        """``terms``, ``title``, ``names``, ``dates``, ``numbers``, ``lead`` or an entity kind."""
+        """``terms``, ``title``, ``names``, ``dates``, ``numbers``, ``lead``, ``rare`` or an entity kind."""
         return self.entities.get(name, {}) if name in ENTITY_KINDS else getattr(self, name)
 
     def norm(self, name: str) -> float:
@@ -239,6 +241,7 @@ class Profile:
         add_into(self.dates, other.dates)
         add_into(self.numbers, other.numbers)
         add_into(self.lead, other.lead)
+        add_into(self.rare, other.rare)
         self.first = _min(self.first, other.first)
         self.last = _max(self.last, other.last)
         self.first_arrival = _min(self.first_arrival, other.first_arrival)
@@ -249,7 +252,7 @@ class Profile:
         return Profile(
             dict(self.terms), dict(self.title), {k: dict(v) for k, v in self.entities.items()},
             dict(self.names), dict(self.dates), dict(self.numbers), self.first, self.last, self.size,
-            dict(self.lead), self.first_arrival, self.last_arrival,
+            dict(self.lead), dict(self.rare), self.first_arrival, self.last_arrival,
         )
 
 
@@ -268,6 +271,7 @@ def profile(features: ArticleFeatures, idf: DocFreq, arrival: int | None = None)
         first=features.published,
         last=features.published,
         lead=tfidf(features.lead, idf),
+        rare={k: r for k in features.keys if (r := rarity(k)) > 0},
         first_arrival=arrival,
         last_arrival=arrival,
     )
@@ -283,11 +287,11 @@ def _max(a: Time | None, b: Time | None) -> Time | None:
 
 # ---------------------------------------------------------------- pair features and score
 
-VECTORS = ("terms", "title", "names", "dates", "numbers", "lead") + ENTITY_KINDS
+VECTORS = ("terms", "title", "names", "dates", "numbers", "lead", "rare") + ENTITY_KINDS
 FEATURES = (
     "body", "title", "names", "names_clash", "person", "person_clash", "place", "place_clash", "org",
     "dates", "dates_clash", "numbers", "numbers_clash", "time_gap", "undated", "lead", "lead_clash",
-    "arrival_gap",
+    "arrival_gap", "rare",
 )
 
 
@@ -358,6 +362,7 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
         "lead": lead,
         "lead_clash": lead_clash,
         "arrival_gap": arrival_gap(a, b),
+        "rare": _cos(a, b, "rare"),
     }
 
 

@@ -4,14 +4,14 @@ from storyline.cluster.features import ScoreModel
 
 ARTICLE_MODEL = ScoreModel(
     name='article',
-    weights={"body": 2.7107, "title": 1.9717, "names": 2.9728, "names_clash": -2.8228, "person": 2.21, "person_clash": -0.6702, "place": 0.378, "place_clash": -0.6353, "org": -1.2201, "dates": 1.6492, "dates_clash": -0.3295, "numbers": 1.6749, "numbers_clash": -0.7221, "time_gap": 0.0, "undated": 0.0, "lead": 0.8449, "lead_clash": -1.6189},
-    bias=0.1929,
-    join_threshold=0.2,
-    merge_threshold=0.9,
+    weights={"body": 1.6889, "title": 1.5497, "names": 2.086, "names_clash": -2.2702, "person": 1.2278, "person_clash": -0.6241, "place": 0.4037, "place_clash": -0.4739, "org": -0.9106, "dates": 1.5697, "dates_clash": -0.2165, "numbers": 1.4662, "numbers_clash": -0.7576, "time_gap": 0.0, "undated": 0.0, "lead": 1.1309, "lead_clash": -1.776, "arrival_gap": 0.0, "rare": 5.2977},
+    bias=-0.3676,
+    join_threshold=0.3,
+    merge_threshold=0.8,
     trained_on='ECB+ Cybulska train+dev topics',
     adopt_threshold=0.01,
     adopt_below=2,
-    seed_threshold=0.6,
+    seed_threshold=0.7,
 )
 HEADLINE_MODEL = ScoreModel(
     name='headline',
