@@ -185,6 +185,18 @@ def _report(n: int, outlet: str = "X News") -> Article:
     return Article(text=text, source=Source(outlet), provenance=Provenance("t"), url=f"https://x.example/{outlet}/{n}", title=f"R{n}")
 
 
+def _store_at(revision: str, url: str, articles: list[Article]) -> Store:
+    """A store migrated only up to ``revision``, holding ``articles``."""
+    old = Store(url, migrate=False)
+    _alembic(old, "upgrade", revision)
+    old.add_articles(articles)
+    return old
+
+
+def _backend_url(tmp_path, request, backend: str) -> str:
+    return str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
+
+
 def _alembic(store: Store, action: str, revision: str) -> None:
     from alembic import command
 
@@ -204,11 +216,9 @@ def test_migration_0002_carries_the_band_index_over_and_back(tmp_path, request, 
     from storyline.dedup import find_duplicates, text_band_keys
     from storyline.storage.bands import SqlIndex
 
-    url = str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
-    old = Store(url, migrate=False)
-    _alembic(old, "upgrade", "0001")
+    url = _backend_url(tmp_path, request, backend)
     reports = [_report(n) for n in range(3)]
-    old.add_articles(reports)
+    old = _store_at("0001", url, reports)
     rows = [(a.id, band, key) for a in reports for band, key in enumerate(text_band_keys(a.text))]
     with old.engine.begin() as conn:  # what revision 0001's index wrote: a row per (article, band), a group each
         statement = "INSERT INTO minhash_bands (article_id, band, key) VALUES (?, ?, ?)"
@@ -255,12 +265,9 @@ def _word_index_objects(store: Store) -> set[str]:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_migration_0003_indexes_the_stored_articles_and_goes_back(tmp_path, request, backend):
-    url = str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
-    old = Store(url, migrate=False)
-    _alembic(old, "upgrade", "0002")
+    url = _backend_url(tmp_path, request, backend)
     reports = [_report(n) for n in range(3)]
-    old.add_articles(reports)
-    old.engine.dispose()
+    _store_at("0002", url, reports).engine.dispose()
 
     store = Store(url)  # migrates to the newest revision
     assert store.schema_revision() == SCHEMA_REVISION

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 # Words below this Zipf frequency (4: about once per 100,000 words) count as rare, by how far below.
 RARE_BELOW = 4.0
 
@@ -23,6 +21,8 @@ def rarity(key: str) -> float:
     Keys are "lemma", "name:lemma" or "person:ana ruiz" (a name is as rare as its rarest
     word); keys without letters (years, amounts) are not words and get 0.
     """
+    from wordfreq import zipf_frequency  # here, not at import: the CLI imports clustering at start
+
     words = [w for w in key.split(":", 1)[-1].replace("-", " ").split() if w.isalpha()]
     if not words:
         return 0.0
