@@ -36,7 +36,7 @@ from storyline.cluster.weights import ARTICLE_MODEL
 from storyline.eval.cluster import bcubed
 
 JOIN_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
-MERGE_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+MERGE_GRID = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9)
 ADOPT_GRID = (0.0, 0.01, 0.05, 0.1, 0.2)
 ADOPT_BELOW_GRID = (2, 3, 5)
 SEED_GRID = (None, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -79,8 +79,8 @@ def fit(
     seed_grid: tuple[float | None, ...] = (None,),
     unused: tuple[str, ...] = (),
 ) -> ScoreModel:
-    """Logistic regression on teacher-forced examples, then thresholds by training B-cubed F1:
-    join and merge on a grid, then the seed bar and the adoption of small stories given those two.
+    """Logistic regression on teacher-forced examples, then the thresholds (``thresholds``) for each
+    way of deciding merges, keeping the one with the better training B-cubed F1.
 
     Features that never vary in training get weight 0 (e.g. ``time_gap`` on undated data), and
     so do the ``unused`` ones.
@@ -92,6 +92,23 @@ def fit(
     weights.update({FEATURES[i]: float(w) for i, w in zip(varying, lr.coef_[0])})
     print(f"{name}: {len(y)} examples ({y.sum()} positive), blocking recall of gold story {recall:.3f}")
     base = ScoreModel(name, weights, float(lr.intercept_[0]), 0.5, 0.5, trained_on)
+    # ties go to centroid merges, the cheaper decision
+    tried = [thresholds(dataclasses.replace(base, merge_by_linkage=linkage), features, gold, adopt_grid, below_grid,
+                        seed_grid) for linkage in (False, True)]
+    return max(tried, key=lambda scored: scored[0])[1]
+
+
+def thresholds(
+    base: ScoreModel,
+    features: list[ArticleFeatures],
+    gold: dict[str, str],
+    adopt_grid: tuple[float, ...],
+    below_grid: tuple[int, ...],
+    seed_grid: tuple[float | None, ...],
+) -> tuple[float, ScoreModel]:
+    """Thresholds by training B-cubed F1: join and merge on a grid, then the seed bar and the adoption
+    of small stories given those two, then join and merge again given those (the best merge bar
+    depends on the seed bar)."""
 
     def f1(join: float, merge: float, seed: float | None, adopt: float | None = None, below: int = 2) -> float:
         model = dataclasses.replace(base, join_threshold=join, merge_threshold=merge, seed_threshold=seed,
@@ -107,10 +124,15 @@ def fit(
         if (s is None or s > join) and (s, threshold) != (None, None):
             if (tried := f1(join, merge, s, threshold, size)) > score:
                 score, seed, adopt, below = tried, s, threshold, size
-    print(f"{name}: training B-cubed F1 {score:.4f} at join {join}, merge {merge}, seed {seed}, "
-          f"adopt {adopt} below {below}")
-    return dataclasses.replace(base, join_threshold=join, merge_threshold=merge, seed_threshold=seed,
-                               adopt_threshold=adopt, adopt_below=below)
+    score, join, merge = max(
+        (f1(j, m, seed, adopt, below), j, m) for j, m in itertools.product(JOIN_GRID, MERGE_GRID)
+        if m >= j and (seed is None or seed > j) and (adopt is None or adopt < j)
+    )
+    how = "linkage" if base.merge_by_linkage else "centroid"
+    print(f"{base.name}: training B-cubed F1 {score:.4f} with {how} merges at join {join}, merge {merge}, "
+          f"seed {seed}, adopt {adopt} below {below}")
+    return score, dataclasses.replace(base, join_threshold=join, merge_threshold=merge, seed_threshold=seed,
+                                      adopt_threshold=adopt, adopt_below=below)
 
 
 def predict(features: list[ArticleFeatures], model: ScoreModel) -> dict[str, str]:
@@ -124,7 +146,7 @@ def render(model: ScoreModel, var: str) -> str:
         f"    bias={round(model.bias, 4)},\n    join_threshold={model.join_threshold},\n"
         f"    merge_threshold={model.merge_threshold},\n    trained_on={model.trained_on!r},\n"
         f"    adopt_threshold={model.adopt_threshold},\n    adopt_below={model.adopt_below},\n"
-        f"    seed_threshold={model.seed_threshold},\n)\n"
+        f"    seed_threshold={model.seed_threshold},\n    merge_by_linkage={model.merge_by_linkage},\n)\n"
     )
 
 

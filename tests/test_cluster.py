@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from storyline.analyze import Analyzer
 from storyline.cluster import DocFreq, OnlineClusterer, ScoreModel, article_features, choose_model, cluster, explain
 from storyline.cluster.batch import cluster_features, publication_order
-from storyline.cluster.features import FEATURES
+from storyline.cluster.features import FEATURES, pair_features
+from storyline.cluster.online import MEMBERS
 from storyline.model import Article, Provenance, Source, StoryAssignment
 
 T0 = datetime(2031, 4, 2, 8, 0, tzinfo=timezone.utc)
@@ -222,6 +223,38 @@ def test_stories_found_to_be_one_are_merged(features):
     kov_story = online.story_of["kov1"]
     assert all(m.probability >= model.merge_threshold for m in online.merges)
     assert kov_story == online.decisions["kov1"].story  # the oldest story keeps its id
+
+
+def test_stories_merge_on_how_their_articles_link_to_each_other(features):
+    # The two rehab stories as two stories; a merge pass merges them exactly when the mean probability
+    # of one story's articles joining the other reaches the merge bar, and records that probability;
+    # a model that merges by centroids uses the probability of the two stories' sums instead.
+    model = dataclasses.replace(cluster_features(features).model, join_threshold=1.1, adopt_threshold=None)
+
+    def rehab_stories(merge_threshold: float, by_linkage: bool = True) -> OnlineClusterer:
+        merging = dataclasses.replace(model, merge_threshold=merge_threshold, merge_by_linkage=by_linkage)
+        online = OnlineClusterer(merging, DocFreq.of(features), merge_every=0)
+        for f in publication_order(features):
+            if f.id[:3] in ("kov", "bre"):
+                online.place(f.id, online.observe(f)[0], f.id[:3])
+        return online
+
+    online = rehab_stories(1.1)
+    kov, bre = online.stories["kov"], online.stories["bre"]
+    assert len(kov.members) == 3 <= MEMBERS
+    link = online.linkage(kov, bre)
+    assert link == pytest.approx(sum(model.probability(pair_features(m, bre.profile)) for m in kov.members) / 3)
+    centroids = model.probability(pair_features(kov.profile, bre.profile))
+    assert link != pytest.approx(centroids)
+    for by_linkage, probability in ((True, link), (False, centroids)):
+        above = rehab_stories(probability * 1.01, by_linkage)
+        above.merge_pass()
+        assert len(above.stories) == 2 and not above.merges
+        at = rehab_stories(probability, by_linkage)
+        at.merge_pass()
+        assert len(at.stories) == 1
+        assert at.merges[0].probability == pytest.approx(probability)
+        assert len(at.stories["kov"].members) == MEMBERS  # the first articles of both, oldest story first
 
 
 def test_small_stories_are_adopted_at_the_end(features):

@@ -384,6 +384,9 @@ class ScoreModel:
     # Two reports of same-type events (two DUI arrests of players of one team) look alike
     # article to article; the first join decides what a story is about, so it needs more.
     seed_threshold: float | None = None
+    # Two stories merge on the mean probability of the smaller one's articles joining the other
+    # (``OnlineClusterer.linkage``), else on the probability of their centroids; chosen in training.
+    merge_by_linkage: bool = True
 
     def join_bar(self, story_size: int) -> float:
         """The probability an article needs to join a story of ``story_size`` articles."""

@@ -7,11 +7,12 @@ ARTICLE_MODEL = ScoreModel(
     weights={"body": 1.6889, "title": 1.5497, "names": 2.086, "names_clash": -2.2702, "person": 1.2278, "person_clash": -0.6241, "place": 0.4037, "place_clash": -0.4739, "org": -0.9106, "dates": 1.5697, "dates_clash": -0.2165, "numbers": 1.4662, "numbers_clash": -0.7576, "time_gap": 0.0, "undated": 0.0, "lead": 1.1309, "lead_clash": -1.776, "arrival_gap": 0.0, "rare": 5.2977},
     bias=-0.3676,
     join_threshold=0.3,
-    merge_threshold=0.8,
+    merge_threshold=0.55,
     trained_on='ECB+ Cybulska train+dev topics',
     adopt_threshold=0.01,
     adopt_below=2,
     seed_threshold=0.7,
+    merge_by_linkage=True,
 )
 HEADLINE_MODEL = ScoreModel(
     name='headline',
@@ -23,6 +24,7 @@ HEADLINE_MODEL = ScoreModel(
     adopt_threshold=0.05,
     adopt_below=5,
     seed_threshold=None,
+    merge_by_linkage=False,
 )
 HEADLINE_UNDATED_MODEL = ScoreModel(
     name='headline-undated',
@@ -34,4 +36,5 @@ HEADLINE_UNDATED_MODEL = ScoreModel(
     adopt_threshold=0.1,
     adopt_below=2,
     seed_threshold=None,
+    merge_by_linkage=False,
 )
