@@ -207,6 +207,7 @@ def test_the_same_story_years_apart_still_finds_this_years_reports(features):
     stories = {s.story for s in clusterer.assignments()}
     assert len(stories) == 8  # one per year: kov1, kov2 and kov3 of a year together
     assert max(len(p) for p in clusterer.postings.values()) <= 1  # only the current year's story is listed
+    assert [len(s.members) for s in clusterer.stories.values()] == [0] * 7 + [3]  # the old ones freed theirs
 
 
 def test_stories_found_to_be_one_are_merged(features):

@@ -610,3 +610,108 @@ READER_QUOTE_VARIANTS = (
 def test_reader_quotes_signed_without_a_dash_or_labelled_before(nlp):
     quotes = quotes_of(nlp, READER_QUOTE_VARIANTS)
     assert [q.speaker for q in quotes] == ["Jane Morrow", "John Smith", "Carl Henning", "Lena Osei", "Priya Natarajan"]
+
+
+
+
+
+
+def test_share_of_a_poll_speaks_through_the_poll(nlp):
+    text = "In a Dayton Herald poll released Monday, 41 percent of voters said the bridge was “a waste of money.”"
+    [q] = quotes_of(nlp, text)
+    assert "poll" in text[q.speaker_start : q.speaker_end]
+
+
+def test_owner_of_a_remark_speaks_it(nlp):
+    text = (
+        "Maria Lopez, the mayor, stirred a row at the harbour last week over her remark that "
+        "“nobody in this town ever reads the budget.”"
+    )
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "her"
+    assert q.speaker == "Maria Lopez"
+
+
+
+def test_person_a_message_goes_to_is_not_its_speaker(nlp):
+    text = "Senator Maria Lopez delivered a blunt message to Tom Baker: “It is time to stop attacking everyone.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker != "Tom Baker"
+
+
+def test_fragment_after_a_sentence_reported_before_keeps_that_speaker(nlp):
+    text = (
+        "Tom Baker studies rumours online.\n\n"
+        "This makes it harder to correct false stories, he said. Good reporting can still win, "
+        "but usually only when “the truth is more exciting than the lie.”"
+    )
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == "he"
+    assert q.speaker == "Tom Baker"
+
+
+def test_fragment_in_a_new_sentence_goes_to_its_own_subject(nlp):
+    text = (
+        "Tom Baker credited the win to “a very hard campaign in the rain.” Later that night, "
+        "Maria Lopez commanded the crews to “do the right thing and open the doors to everyone.”"
+    )
+    first, second = quotes_of(nlp, text)
+    assert first.speaker == "Tom Baker"
+    assert second.speaker == "Maria Lopez"
+
+
+
+def test_person_after_an_inverted_cue_beats_a_thing_taken_for_subject(nlp):
+    text = (
+        "The rejection of the treaty signals “the beginning of the end” for the union, said Maria Lopez, "
+        "a historian at Dayton College."
+    )
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "Maria Lopez"
+
+
+def test_person_the_inverted_cue_reports_about_does_not_speak(nlp):
+    text = "Tom Baker's lawyer, Carl Henning, said Maria Lopez was “looking for free publicity.”"
+    [q] = quotes_of(nlp, text)
+    assert q.speaker != "Maria Lopez"
+
+
+# text -> (the speaker span as written, the cue)
+SPEAKER_SPAN_CASES = {
+    "verb_of_saying_set_off_by_commas_reports_the_sentence": (
+        "Tom Baker spoke on Monday. The council, Maria Lopez said, called the plan “a costly mistake.”",
+        "Maria Lopez", "said",
+    ),
+    "newspaper_reporting_a_quote_is_its_source": (
+        "Maria Lopez met the harbour workers and promised to “keep every job on the docks,” "
+        "the Harbour Gazette reported.",
+        "the Harbour Gazette", "reported",
+    ),
+    "according_to_at_the_start_of_the_sentence_names_the_source": (
+        "According to the county report, Tom Baker said the bridge was “never safe for trucks.”",
+        "the county report", "According to",
+    ),
+    "according_to_after_the_quote_names_the_source": (
+        "Tom Baker said the bridge was “never safe for trucks,” according to the county report.",
+        "the county report", "according to",
+    ),
+    "source_after_a_dash_and_before_a_colon": (
+        "Turnout surprised the pollsters - Dayton Survey Lab: “Nobody expected this many young "
+        "voters to show up on a rainy Tuesday.”",
+        "Dayton Survey Lab", None,
+    ),
+    "one_of_a_group_speaks_after_an_inverted_cue": (
+        "Three planes wrote messages over the parade. “Bridges not walls,” read one.", "one", "read",
+    ),
+    "speaker_before_an_inverted_cue_the_parse_hung_from_it": (
+        "“What if the mayor had elocution lessons?” the 43-year-old asked in the video’s description.",
+        "43-year-old", "asked",
+    ),
+}
+
+
+@pytest.mark.parametrize("text, span, cue", SPEAKER_SPAN_CASES.values(), ids=SPEAKER_SPAN_CASES.keys())
+def test_speaker_span_and_cue_of_one_quote(nlp, text, span, cue):
+    [q] = quotes_of(nlp, text)
+    assert text[q.speaker_start : q.speaker_end] == span
+    assert q.cue == cue

@@ -35,7 +35,7 @@ PHRASAL_CUES = frozenset(
 
 # Verbs that plainly report words: when another cue sits in what they report ("he said he
 # believes “…”"), the words are theirs.
-SAYING_VERBS = frozenset("say tell add write state claim argue insist explain note".split())
+SAYING_VERBS = frozenset("say tell add write state claim argue insist explain note report recall tweet suggest acknowledge".split())
 
 # Lemmas that take the speaker as an object of "to" ("according to X").
 ACCORDING = "according"
@@ -47,8 +47,19 @@ STATEMENT_NOUNS = frozenset(
     "report communique communiqué filing order ruling speech remarks".split()
 )
 
+# Nouns for what someone said, whose owner is the speaker: "her remark that “…”".
+UTTERANCE_NOUNS = STATEMENT_NOUNS | frozenset(
+    "remark comment claim word promise pledge vow assertion suggestion argument quip answer warning "
+    "description characterization".split()
+)
+
 # Verbs a statement noun takes as its cue: "the statement read", "the letter says".
 STATEMENT_VERBS = frozenset("read say state note add continue conclude declare write".split())
+
+# Nouns for a survey whose respondents speak through it: "In a poll released Monday, 31 percent said …".
+POLL_NOUNS = frozenset("poll survey study".split())
+# Nouns for a share of those asked: "a majority said", "31 percent said".
+SHARE_NOUNS = frozenset("percent majority minority plurality share half third quarter".split())
 
 # Common nouns for people, which can speak for themselves: "the spokesman said the plan is “…”".
 PERSON_NOUNS = frozenset(
@@ -57,5 +68,7 @@ PERSON_NOUNS = frozenset(
     candidate official agent aide adviser advisor spokesman spokeswoman spokesperson staffer
     lawmaker legislator congressman congresswoman senator governor mayor president leader member
     worker employee reporter journalist host anchor analyst expert activist protester student
+    friend neighbor neighbour colleague relative wife husband mother father son daughter source witness
+    attorney lawyer
     """.split()
 )

@@ -22,55 +22,65 @@ The speaker comes from the parse: a quote that fills its paragraph and is
 signed (letters, vox pops, pull quotes) is the signer's: after a dash on the
 same line or the next ("— Ana Ruiz, 34, Salem"), on the next line without a
 dash when that line is a few words naming someone and no verb ("Ana Ruiz,
-nurse, Salem"), or on its own last line inside the marks, which is then no
-part of the quoted words. Else a verb of saying right after a quoted fragment
-and its comma frames the sentence (He called it “a gamble,” she said); else
-the reporting verb that governs the quoted words within their paragraph, else
-one right after them in the same sentence (after a finished sentence only “…”
-Ana Ruiz said, not a new clause nor a cue with words of its own: “…” She
-noted a rally), else any verb that alone frames an utterance ending in a comma
-or a cry (“…!” beamed Ana Ruiz), else one just before them, else the sentence
-before a quote that opens its paragraph (or a run of paragraphs that open with
-an unpaired mark) or follows a colon, else a name and a colon right before the
-quote ("Ana Ruiz (D-Ore.): “…”"), else one higher up in the quote's sentence,
-else an aside ("As Ana Ruiz put it, …"), else the sentence before in the
-paragraph when a main clause there hands the word to someone new (“…,” Ana
-said, and her husband cut in. “…”), else the speaker of the quote before (a
-bare quote continuing someone's remarks). A quote resumed after its cue keeps
-its speaker unless a new cue with its own subject stands between (“…,” Ana
-said, though she said, “…”). Reporting verbs include phrasal ones ("went
-on", "shot back"). A cue inside words reported by a verb of saying gives way
-to it (he said he believes “…”), and so does one whose subject is a thing (she
-warned that the turmoil underscores “…”), unless it stands in a clause set
-apart ("…, though she added “…”", "whom she described as “…”"); "according to X"
-after the cue makes X the source; a passive cue's agent speaks ("was asked by
-X"); a place or date the parse took for the subject gives way to a person
-named before the cue ("LONDON (Reuters) - Ana Ruiz said"); and a thing that
-speaks through a relative clause speaks for whoever puts it out ("X released
-an ad that urges …"). When the parse gives the cue no subject, the speaker is
-the subject set off before it ("Ana Ruiz, who sits on the board, said"), the
-subject of the clause a participle hangs from ("by saying"), the noun phrase
-after an inverted cue ("said Ana Ruiz", "Continued Ana Ruiz:"), or the person
-named before the cue.
+nurse, Salem"), or on its own last line inside the marks, which is then no part
+of the quoted words. A digest's source after a dash and before a colon speaks
+("Polls were close - Pew Research: “…”"). Else a verb of saying right after a
+quoted fragment and its comma frames the sentence (He called it “a gamble,” she
+said), and so does one set off by commas inside it ("CNN, Tom said, called it
+“…”"); else the reporting verb that governs the quoted words within their
+paragraph, else one right after them in the same sentence (after a finished
+sentence only “…” Ana Ruiz said, not a new clause nor a cue with words of its
+own: “…” She noted a rally), else any verb that alone frames an utterance
+ending in a comma or a cry (“…!” beamed Ana Ruiz), else one just before them,
+else the sentence before a quote that opens its paragraph (or a run of
+paragraphs that open with an unpaired mark) or follows a colon, else a name and
+a colon right before the quote ("Ana Ruiz (D-Ore.): “…”"), else one higher up
+in the quote's sentence, else an aside ("As Ana Ruiz put it, …"), else the
+sentence before in the paragraph when a main clause there hands the word to
+someone new (“…,” Ana said, and her husband cut in. “…”), else the speaker of
+the quote before (a bare quote continuing someone's remarks) unless the quote
+is a fragment in a new sentence whose subject is someone ("… “…”. She urged
+them to “…”"), else whoever owns the remark that holds it ("her remark that
+“…”"). A quote resumed after its cue keeps its speaker unless a new cue with
+its own subject stands between (“…,” Ana said, though she said, “…”). Reporting
+verbs include phrasal ones ("went on", "shot back"). A cue inside words
+reported by a verb of saying gives way to it (he said he believes “…”), and so
+does one whose subject is a thing (she warned that the turmoil underscores
+“…”), unless it stands in a clause set apart ("…, though she added “…”", "whom
+she described as “…”"); "according to X" in the cue's sentence makes X the
+source, and so does the poll in "In a poll, 41 percent said …"; a passive cue's
+agent speaks ("was asked by X"); a place or date the parse took for the subject
+gives way to a person named before the cue ("LONDON (Reuters) - Ana Ruiz
+said"), and a thing to a person named right after an inverted cue ("The
+rejection signals “…”, said Ana Ruiz"); and a thing that speaks through a
+relative clause speaks for whoever puts it out ("X released an ad that urges
+…"). When the parse gives the cue no subject, the speaker is the subject set
+off before it ("Ana Ruiz, who sits on the board, said"), the subject of the
+clause a participle hangs from ("by saying"), the noun phrase after an inverted
+cue ("said Ana Ruiz", "Continued Ana Ruiz:"), or the person named before the
+cue.
 Without any reporting verb, the subject of the verb the quote hangs from, or of
 the sentence a colon hands it over from, is a guess that counts as no
-attribution when deciding whether the quote is kept. The speaker span is the
-cue's subject as written ("he", "who", "a senior official") and ``speaker`` the
-name it resolves to; a pronoun resolves to the nearest person of compatible
-gender (``coref.person_genders``) who is a clause's subject, preferring within
-that sentence whoever speaks in its main clause ("Ana said Tom won. She
-added …"), else the nearest compatible person; "who" after an apposition is
-the person named before it; a singular title ("the senator", "the spokesman")
-resolves to the nearest person the article gives that title ("Sen. Ana Ruiz",
-"Ana Ruiz, the city's spokesman,"). Attribute values in leftover markup
-(author="…") and Title Case names of works are not quotes.
+attribution when deciding whether the quote is kept; when that guess is no one
+(a thing), a verb of saying in the main clause of the sentence before, in the
+paragraph, makes a better guess ("…, he said. Good facts win when “…”"). The
+speaker span is the cue's subject as written ("he", "who", "a senior official")
+and ``speaker`` the name it resolves to; a pronoun resolves to the nearest
+person of compatible gender (``coref.person_genders``) who is a clause's
+subject, preferring within that sentence whoever speaks in its main clause
+("Ana said Tom won. She added …"), else the nearest compatible person; "who"
+after an apposition is the person named before it; a singular title ("the
+senator", "the spokesman") resolves to the nearest person the article gives
+that title ("Sen. Ana Ruiz", "Ana Ruiz, the city's spokesman,"). Attribute
+values in leftover markup (author="…") and Title Case names of works are not
+quotes.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -78,10 +88,13 @@ from storyline.analyze.cues import (
     ACCORDING,
     PERSON_NOUNS,
     PHRASAL_CUES,
+    POLL_NOUNS,
     REPORTING_VERBS,
     SAYING_VERBS,
+    SHARE_NOUNS,
     STATEMENT_NOUNS,
     STATEMENT_VERBS,
+    UTTERANCE_NOUNS,
 )
 from storyline.analyze.coref import FEMALE_PRONOUNS, MALE_PRONOUNS, person_genders
 from storyline.analyze.entities import TITLES
@@ -103,8 +116,6 @@ TRAILING_TOKENS = 25
 MAX_HEAD_STEPS = 6
 # How much of a paragraph before a quote is read to judge how the quote is introduced.
 LEAD_CHARS = 200
-# How far after a cue "according to" may name the source the article cites.
-ACCORDING_REACH = 20
 # How far back a lead-in sentence ("He added:") is read.
 LEAD_IN_TOKENS = 40
 # How far back (in characters) a pronoun may find its person.
@@ -418,13 +429,34 @@ def _framing_cue(ctx: _Context, q: _Marked) -> Token | None:
     return cue if named_after and not hands_on and _only_subject_between(ctx, after, cue) else None
 
 
-def _according_after(ctx: _Context, cue: Token) -> Token | None:
-    """“…,” she said, according to the pool report: the report is the source the article cites."""
-    for t in ctx.doc[cue.i + 1 : min(len(ctx.doc), cue.i + ACCORDING_REACH)]:
-        if _ends_sentence(t) or ctx.in_quote(t.idx):
-            return None
-        if t.lower_ == ACCORDING:
+def _parenthetical_cue(ctx: _Context, q: _Marked) -> Token | None:
+    """"CNN, Tom said, called it “a gamble”", "He believes, she said, that “…”": a verb of saying set
+    off by commas inside the quote's sentence reports the whole sentence, whatever verb the quoted
+    words hang from."""
+    first = ctx.token_at(q.start)
+    lo, hi = ctx.sentence_of(first)
+    para_lo, para_hi = ctx.paragraph_bounds(q.open_at)
+    for t in ctx.doc[lo:hi]:
+        if t.dep_ != "parataxis" or t.lemma_.lower() not in SAYING_VERBS or not _is_cue(t):
+            continue
+        if not para_lo <= t.idx < para_hi or ctx.in_quote(t.idx) or _subject(ctx, t) is None:
+            continue
+        words = [u.i for u in t.subtree if not u.is_punct]
+        left, right = min(words) - 1, max(words) + 1
+        if left >= 0 and right < len(ctx.doc) and ctx.doc[left].text == "," and ctx.doc[right].text == ",":
             return t
+    return None
+
+
+def _according_in_sentence(ctx: _Context, cue: Token) -> Token | None:
+    """“…,” she said, according to the pool report / According to the report, she said “…”: the
+    report is the source the article cites."""
+    lo, hi = ctx.sentence_of(cue.i)
+    para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
+    for t in ctx.doc[lo:hi]:
+        if t.lower_ == ACCORDING and para_lo <= t.idx < para_hi and not ctx.in_quote(t.idx):
+            if _subject(ctx, t) is not None:
+                return t
     return None
 
 
@@ -522,8 +554,11 @@ def _subject(ctx: _Context, cue: Token) -> Token | None:
 
 
 def _subject_parsed_as_head(verb: Token) -> bool:
-    """A past-tense verb the parse hung as a modifier from the sentence's noun before it."""
-    return verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.dep_ == "ROOT" and verb.head.i < verb.i
+    """A past-tense verb the parse hung as a modifier from the sentence's noun before it (tagged as
+    a participle too, but with no agent of its own: not "the plan proposed by Ana Ruiz")."""
+    if verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
+        return False
+    return verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and verb.head.dep_ == "ROOT" and verb.head.i < verb.i
 
 
 def _passive_agent(ctx: _Context, cue: Token) -> Token | None:
@@ -747,6 +782,7 @@ def _subject_beyond_parse(ctx: _Context, cue: Token) -> Token | None:
         _clause_before_subject(ctx, cue)
         or _climbed_subject(ctx, cue)
         or _name_after(ctx, cue)
+        or _person_named_after(ctx, cue)
         or _name_before(ctx, cue)
     )
 
@@ -793,6 +829,10 @@ def _is_speaker_entity(ctx: _Context, t: Token) -> bool:
     return entity is not None and entity.label in SPEAKER_LABELS and not ctx.in_quote(t.idx)
 
 
+# Words that stand for one of a group just mentioned: "One sign read “…”, “…,” read another".
+_ONE_OF_THEM = frozenset("one another".split())
+
+
 def _name_after(ctx: _Context, cue: Token) -> Token | None:
     """“…,” said Ana Ruiz / tweeted spokesman Ana Ruiz: a name right after a cue that follows a
     quote or opens its sentence ("Continued Ana Ruiz: “…”")."""
@@ -801,11 +841,28 @@ def _name_after(ctx: _Context, cue: Token) -> Token | None:
     for t in ctx.doc[cue.i + 1 : min(len(ctx.doc), cue.i + SPEAKER_REACH)]:
         if _ends_sentence(t) or ctx.in_quote(t.idx):
             return None
+        if t.lower_ in _ONE_OF_THEM and t.head.pos_ not in ("NOUN", "PROPN"):
+            return t  # “…,” read one / tweeted another, not "another council member"
         if t.pos_ in ("NOUN", "PROPN") and not _is_circumstance(ctx, t):
             while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head.i > t.i:
                 t = t.head  # "tweeted Rubio spokesman Ana Ruiz": the phrase's head
             return t
     return None
+
+
+def _person_named_after(ctx: _Context, cue: Token) -> Token | None:
+    """"The rejection of the treaty signals “…”, said Ana Ruiz, …": a person named right after an
+    inverted cue set off by a comma speaks, whatever thing the parse took for its subject."""
+    if cue.i + 1 >= len(ctx.doc) or cue.i == 0 or ctx.doc[cue.i - 1].text != ",":
+        return None
+    after = ctx.doc[cue.i + 1]
+    entity = ctx.entity_at(after.idx, after.idx + len(after))
+    if entity is None or entity.label != "PERSON" or ctx.in_quote(after.idx):
+        return None
+    name = ctx.doc[ctx.token_at(entity.end - 1)]
+    set_off = name.i + 1 < len(ctx.doc) and ctx.doc[name.i + 1].text == ","  # "said Ana Ruiz, an expert, …"
+    reported = name.dep_ in ("nsubj", "nsubjpass") and name.head.i != cue.i and not set_off
+    return None if reported else name  # not "Ana's lawyer, Tom Baker, said Ruiz was “…”"
 
 
 def _opens_sentence(ctx: _Context, t: Token) -> bool:
@@ -844,7 +901,7 @@ class _Attribution:
     speaker: str | None
     speaker_span: tuple[int, int] | None
     cue: Token | None
-    guessed: bool = False  # the speaker comes from the sentence's clause, without a reporting verb
+    guessed: bool = False  # the speaker comes from the sentence's clause or the one before, not a cue of its own
 
 
 # Links from a reported clause up to the verb that reports it: "she said she believes “…”".
@@ -887,24 +944,47 @@ def _outer_cue(ctx: _Context, cue: Token) -> Token:
 
 
 def _speaks_for_nobody(ctx: _Context, cue: Token) -> bool:
-    """Whether a cue's subject is a thing, not someone: a common noun that names no one and no text."""
+    """Whether a cue's subject is a thing, not someone."""
     subject = _subject(ctx, cue)
+    return subject is not None and _is_thing(ctx, subject)
+
+
+def _is_thing(ctx: _Context, t: Token) -> bool:
+    """A common noun that names no one and no text."""
     return (
-        subject is not None
-        and subject.pos_ == "NOUN"
-        and ctx.entity_at(subject.idx, subject.idx + len(subject)) is None
-        and subject.lemma_.lower() not in STATEMENT_NOUNS | PERSON_NOUNS
+        t.pos_ == "NOUN"
+        and ctx.entity_at(t.idx, t.idx + len(t)) is None
+        and t.lemma_.lower() not in STATEMENT_NOUNS | PERSON_NOUNS
     )
+
+
+def _is_share(ctx: _Context, t: Token) -> bool:
+    """"31 percent", "Some 55 percent of voters", "a majority": a share of those asked."""
+    entity = ctx.entity_at(t.idx, t.idx + len(t))
+    return (entity is not None and entity.label in ("PERCENT", "CARDINAL")) or t.lemma_.lower() in SHARE_NOUNS
+
+
+def _poll_in_sentence(ctx: _Context, cue: Token) -> Token | None:
+    """"In a poll released Monday, 31 percent said …": what a share of those asked say is the poll's finding."""
+    lo, hi = ctx.sentence_of(cue.i)
+    for t in ctx.doc[lo:hi]:
+        if t.lemma_.lower() in POLL_NOUNS and t.dep_ == "pobj" and not ctx.in_quote(t.idx):
+            return t
+    return None
 
 
 def _attribute(ctx: _Context, cue: Token) -> _Attribution:
     cue = _outer_cue(ctx, cue)
-    cue = _according_after(ctx, cue) or cue
+    cue = _according_in_sentence(ctx, cue) or cue
     head = _subject(ctx, cue)
+    if head is not None and _is_share(ctx, head):
+        head = _poll_in_sentence(ctx, cue) or head
     if head is None or _is_circumstance(ctx, head):
         head = _subject_beyond_parse(ctx, cue) or head
     if head is None:
         return _Attribution(None, None, cue)
+    if _is_thing(ctx, head) and head.i < cue.i and cue.lemma_.lower() in SAYING_VERBS:
+        head = _person_named_after(ctx, cue) or head
     if _is_place_or_time(ctx, head):
         head = _person_between(ctx, head, cue) or head
     head = _publisher(ctx, head) or head
@@ -988,7 +1068,7 @@ def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
             _, who, partial = previous
         else:
             who, partial = _attribution_of(ctx, q, previous)
-            unattributed = who.cue is None and (who.speaker_span is None or who.guessed)
+            unattributed = who.guessed or (who.cue is None and who.speaker_span is None)
             if unattributed and not _looks_like_speech(text[q.start : q.end]):
                 continue
         previous = (q, who, partial)
@@ -1003,8 +1083,12 @@ def _attribution_of(
     signed = _signature(ctx, q)
     if signed is not None:
         return signed, False
+    labelled = _dash_label(ctx, q)
+    if labelled is not None:
+        return labelled, False
     cue = (
         _framing_cue(ctx, q)
+        or _parenthetical_cue(ctx, q)
         or _governing_cue(ctx, q)
         or _trailing_cue(ctx, q)
         or _verb_after_utterance(ctx, q)
@@ -1026,11 +1110,54 @@ def _attribution_of(
     cue = _lead_in_cue(ctx, q, after_sentence=True)
     same = previous is not None and _same_remarks(ctx, previous[0], q)
     if same and (cue is None or not _hands_over(ctx, cue, previous[0])):
-        return previous[1], partial
+        return _subject_of_new_sentence(ctx, q, previous[0], clause) or previous[1], partial
     if cue is not None:
         return _attribute(ctx, cue), partial
+    owner = _statement_owner(ctx, q)
+    if owner is not None:
+        return owner, partial
     who = _clause_subject(ctx, clause)
-    return (who if who.speaker_span else _introducer(ctx, q)), partial
+    who = who if who.speaker_span else _introducer(ctx, q)
+    if who.speaker_span is None or _names_a_thing(ctx, who):
+        cue = _said_in_sentence_before(ctx, q)
+        if cue is not None:
+            return replace(_attribute(ctx, cue), guessed=True), partial  # a cue outside the quote's sentence
+    return who, partial
+
+
+def _subject_of_new_sentence(ctx: _Context, q: _Marked, prev: _Marked, clause: list[Token]) -> _Attribution | None:
+    """"Ana credited the win to “…”. She urged the party to “…”": a fragment woven into a new
+    sentence goes to that sentence's subject, when it is someone, rather than to the quote before."""
+    prev_ends = ctx.text[prev.start : prev.end].rstrip()[-1:] in (".", "!", "?")
+    if _starts_utterance(ctx, q) or not (prev_ends or _has_sentence_end(ctx.text[prev.close_at + 1 : q.open_at])):
+        return None
+    who = _clause_subject(ctx, clause)
+    if who.speaker_span is None or _names_a_thing(ctx, who):
+        return None
+    if ctx.text[who.speaker_span[0] : who.speaker_span[1]].lower() in RELATIVE_PRONOUNS:
+        return None  # "That was …"
+    return replace(who, guessed=False)  # kept as the quote before was
+
+
+def _names_a_thing(ctx: _Context, who: _Attribution) -> bool:
+    """Whether a guessed speaker is a thing rather than someone: "Good information can still …"."""
+    head = ctx.doc[ctx.token_at(who.speaker_span[1] - 1)]
+    return _is_thing(ctx, head)
+
+
+def _said_in_sentence_before(ctx: _Context, q: _Marked) -> Token | None:
+    """"This makes it harder to correct errors, he said. Good facts win only when “…”": a quote with no
+    cue of its own in a sentence right after one that a verb of saying reports goes on with its speaker."""
+    lo, _ = ctx.sentence_of(ctx.token_at(q.start))
+    para_lo = ctx.paragraph_start(q.open_at)
+    if lo == 0 or ctx.doc[lo].idx < para_lo:
+        return None
+    before_lo, _ = ctx.sentence_of(lo - 1)
+    for t in ctx.doc[max(before_lo, ctx.token_at(para_lo)) : lo]:
+        main = t.dep_ in ("ROOT", "parataxis")
+        if main and t.lemma_.lower() in SAYING_VERBS and _is_cue(t) and not ctx.in_quote(t.idx):
+            return t
+    return None
 
 
 _SIGNATURE_DASH = re.compile(r"[ \t]*[-–—]+[ \t]*")
@@ -1163,6 +1290,40 @@ def _clause_subject(ctx: _Context, verbs: list[Token]) -> _Attribution:
     return _Attribution(None, None, None)
 
 
+def _statement_owner(ctx: _Context, q: _Marked) -> _Attribution | None:
+    """"her remark that “…”", "Ana Ruiz's claim that “…”": the words of a remark are whoever's the
+    remark is, rather than those of the clause around it."""
+    first, last = ctx.token_at(q.start), ctx.token_at(max(q.start, q.end - 1))
+    node = next((t for t in ctx.doc[first : last + 1] if not q.start <= t.head.idx < q.end), None)
+    for _ in range(MAX_HEAD_STEPS):
+        if node is None or (node.pos_ in ("VERB", "AUX") and not q.start <= node.idx < q.end):
+            return None  # the remark's clause ends at a verb outside the quote
+        if node.pos_ == "NOUN" and node.lemma_.lower() in UTTERANCE_NOUNS and not ctx.in_quote(node.idx):
+            owner = next((c for c in node.children if c.dep_ == "poss" and not ctx.in_quote(c.idx)), None)
+            if owner is None:
+                return None
+            span = _phrase_span(ctx, owner)
+            return _Attribution(_resolve(ctx, owner, span), span, None)
+        node = node.head if node.head.i != node.i else None
+    return None
+
+
+# "… for Republican contests - Ana Ruiz: “…”": a dash, a few capitalised words and a colon.
+_DASH_LABEL = re.compile(r"\s[-–—]+\s*([A-Z][\w.'’&-]*(?:\s+(?:of\s+)?[A-Z][\w.'’&-]*){0,5})\s*:$")
+
+
+def _dash_label(ctx: _Context, q: _Marked) -> _Attribution | None:
+    """A quote a digest hands to its source after a dash and before a colon ("Polls were close -
+    Ana Ruiz: “…”", "… - Pew Research: “…”"): the source speaks, whatever verb comes before."""
+    lo = max(ctx.paragraph_start(q.open_at), q.open_at - LEAD_CHARS)
+    label = _DASH_LABEL.search(ctx.text[lo : q.open_at].rstrip())
+    if label is None:
+        return None
+    span = (lo + label.start(1), lo + label.end(1))
+    entity = ctx.entity_at(*span)
+    return _Attribution(entity.canonical if entity is not None else label.group(1), span, None)
+
+
 def _named_before_colon(ctx: _Context, q: _Marked) -> _Attribution | None:
     """A name and a colon right before the quote, as in a transcript: "Ana Ruiz: “…”",
     "Rep. Ana Ruiz (D-Ore.):“…”", "… surprised pollster Ana Ruiz: “…”"."""
@@ -1173,6 +1334,8 @@ def _named_before_colon(ctx: _Context, q: _Marked) -> _Attribution | None:
     labels_quote = _LABEL_END.fullmatch(ctx.text, e.end, q.open_at)
     if e.label not in SPEAKER_LABELS or ctx.in_quote(e.start) or not labels_quote:
         return None
+    if ctx.doc[ctx.token_at(e.end - 1)].dep_ == "pobj":
+        return None  # whom a message went to: "… delivered a blunt message to Ana Ruiz: “…”"
     e = _labelled_person(ctx, e) or e
     return _Attribution(e.canonical, (e.start, e.end), None, guessed=True)
 

@@ -241,7 +241,14 @@ class OnlineClusterer:
             return
         self._expired_to = horizon
         for sid in [s for s in self._posted if (last := self.stories[s].profile.last) is not None and last < horizon]:
-            self._unpost(sid)
+            self._retire(sid)
+
+    def _retire(self, sid: str) -> None:
+        """A story out of the window is final: out of the posting lists and the merge passes, and
+        its member profiles (what ``linkage`` needs) are freed."""
+        self._unpost(sid)
+        self._dirty.discard(sid)
+        self.stories[sid].members = []
 
     # ------------------------------------------------------------ merging stories
 
