@@ -612,10 +612,6 @@ def test_reader_quotes_signed_without_a_dash_or_labelled_before(nlp):
     assert [q.speaker for q in quotes] == ["Jane Morrow", "John Smith", "Carl Henning", "Lena Osei", "Priya Natarajan"]
 
 
-
-
-
-
 def test_share_of_a_poll_speaks_through_the_poll(nlp):
     text = "In a Dayton Herald poll released Monday, 41 percent of voters said the bridge was “a waste of money.”"
     [q] = quotes_of(nlp, text)
@@ -630,7 +626,6 @@ def test_owner_of_a_remark_speaks_it(nlp):
     [q] = quotes_of(nlp, text)
     assert text[q.speaker_start : q.speaker_end] == "her"
     assert q.speaker == "Maria Lopez"
-
 
 
 def test_person_a_message_goes_to_is_not_its_speaker(nlp):
@@ -658,7 +653,6 @@ def test_fragment_in_a_new_sentence_goes_to_its_own_subject(nlp):
     first, second = quotes_of(nlp, text)
     assert first.speaker == "Tom Baker"
     assert second.speaker == "Maria Lopez"
-
 
 
 def test_person_after_an_inverted_cue_beats_a_thing_taken_for_subject(nlp):
