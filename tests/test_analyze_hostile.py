@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import spacy
 from spacy.language import Language
@@ -176,6 +178,29 @@ def test_an_article_the_extractors_fail_on_is_reported_and_the_rest_analysed(gli
     assert str(failures[0]).startswith(f"feed.jsonl:line 2: {articles[1].id}: analysis failed: ValueError")
     with pytest.raises(AnalysisFailed, match="feed.jsonl:line 2"):
         list(Analyzer(glitchy_nlp).pipe(articles))
+
+
+@Language.component("storyline_test_crashing")
+def _crashing(doc: Doc) -> Doc:
+    """A pipeline component that raises on a text with CRASH, inside nlp.pipe."""
+    if "CRASH" in doc.text:
+        raise RuntimeError("component gave up")
+    return doc
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_article_spacy_itself_fails_on_is_reported_and_the_rest_analysed(processes):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("storyline_test_crashing")
+    articles = glitch_batch()
+    articles[1] = dataclasses.replace(articles[1], text="A CRASH in this one.")
+    failures = []
+    # batch size 2: the crash is in the first batch, and the second batch still goes through spaCy
+    done = list(Analyzer(nlp, n_process=processes, batch_size=2).pipe(articles, on_error=failures.append))
+    assert [a.article_id for a in done] == [articles[0].id, articles[2].id]
+    assert [f.article_id for f in failures] == [articles[1].id]
+    assert "spaCy RuntimeError: component gave up" in str(failures[0])
 
 
 def test_the_engine_stores_the_others_and_clusters_without_the_failed_one(glitchy_nlp, tmp_path):

@@ -144,15 +144,27 @@ class Analyzer:
         return _reported(results, on_error)
 
     def _pipe_here(self, inputs: Iterable[AnalysisInput]) -> Iterator[Analysis | AnalysisFailure]:
-        def pieces() -> Iterator[tuple[str, tuple[AnalysisInput, int, int, int]]]:
-            for inp in inputs:
-                chunks = chunk_text(inp.text)
-                for i, (offset, piece) in enumerate(chunks):
-                    yield _SURROGATE.sub("\ufffd", piece), (inp, offset, i, len(chunks))
+        inputs = iter(inputs)
+        while batch := list(islice(inputs, self.batch_size)):
+            try:
+                results = list(self._parsed(batch))
+            except Exception:  # spaCy itself failed on a text of the batch: find which, one article at a time
+                results = [self._parsed_alone(inp) for inp in batch]
+            yield from results
 
+    def _parsed_alone(self, inp: AnalysisInput) -> Analysis | AnalysisFailure:
+        try:
+            [result] = self._parsed([inp])
+        except Exception as e:
+            return AnalysisFailure(inp.id, inp.where, f"spaCy {type(e).__name__}: {e}")
+        return result
+
+    def _parsed(self, batch: list[AnalysisInput]) -> Iterator[Analysis | AnalysisFailure]:
+        """spaCy over the batch's chunks, then the extractors, whose failures are the article's alone."""
+        pieces = [piece for inp in batch for piece in _pieces(inp)]
         parts: list[Analysis] = []
         failure: AnalysisFailure | None = None
-        for doc, (inp, offset, index, count) in self.nlp.pipe(pieces(), as_tuples=True, batch_size=self.batch_size):
+        for doc, (inp, offset, index, count) in self.nlp.pipe(pieces, as_tuples=True, batch_size=self.batch_size):
             if failure is None:
                 try:
                     parts.append(self._shifted(self.analyze_doc(doc, inp.id, inp.published), offset))
@@ -192,6 +204,13 @@ class Analyzer:
             _shift(a.numbers, offset, ("start", "end"))
             _shift(a.tokens, offset, ("start", "end"))
         return a
+
+
+def _pieces(inp: AnalysisInput) -> Iterator[tuple[str, tuple[AnalysisInput, int, int, int]]]:
+    """The article's chunks as spaCy input, each with (article, offset, chunk number, chunk count)."""
+    chunks = chunk_text(inp.text)
+    for i, (offset, piece) in enumerate(chunks):
+        yield _SURROGATE.sub("\ufffd", piece), (inp, offset, i, len(chunks))
 
 
 _WORKER_ANALYZER: Analyzer | None = None
