@@ -2,7 +2,8 @@
 
 What was tuned on what (see cluster_train.py): the article model on ECB+ train+dev topics,
 the headline models on the first half of the UCI stream. Reported: ECB+ test topics and all
-topics; UCI second half (also with its timestamps hidden, for the undated model) and all;
+topics (in id order, and the spread over 8 shuffled orders: undated reports are clustered in the
+order given); UCI second half (also with its timestamps hidden, for the undated model) and all;
 Google News (never used for tuning); Gedikli (never used).
 The model is chosen from the input by text length, never by dataset name.
 
@@ -13,15 +14,19 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import random
+import statistics
 import time
 
 import cluster_data as cd
 from storyline.cluster.batch import cluster_features, publication_order
 from storyline.eval.cluster import pairwise_labelled, score_clustering
 
+SHUFFLES = 8
 TARGETS = {"ECB+": ("B-cubed F1", 0.93), "UCI": ("B-cubed F1", 0.85), "Google News": ("NMI", 0.90),
            "Gedikli": ("pairwise F1", 0.80)}
 ROWS: list[str] = []
+BCUBED_F1: dict[str, float] = {}  # part -> B-cubed F1, for the spread over shuffled orders
 
 
 def run(name: str, part: str, feats: list, gold: dict[str, str]) -> dict[str, str]:
@@ -31,6 +36,7 @@ def run(name: str, part: str, feats: list, gold: dict[str, str]) -> dict[str, st
     pred = {a.id: a.story for a in result.assignments}
     s = score_clustering(gold, pred) if gold else None
     if s:
+        BCUBED_F1[part] = s.bcubed.f1
         ROWS.append(
             f"{name:<12} {part:<26} {s.items:>6} {s.gold_clusters:>5} {s.pred_clusters:>5} "
             f"{s.bcubed.precision:>6.3f} {s.bcubed.recall:>6.3f} {s.bcubed.f1:>6.3f} "
@@ -44,6 +50,22 @@ def ecbplus(limit: int | None) -> None:
     feats = cd.features(ds)[:limit]
     run("ECB+", "test topics (36-45)", [f for f in feats if ds.group[f.id] == "test"], ds.gold)
     run("ECB+", "all 43 topics", feats, ds.gold)
+    # Undated reports are clustered in the order given; by id is one order among many
+    for seed in range(SHUFFLES):
+        shuffled = random.Random(seed).sample(feats, len(feats))
+        run("ECB+", f"test topics, shuffled #{seed}", [f for f in shuffled if ds.group[f.id] == "test"], ds.gold)
+        run("ECB+", f"all topics, shuffled #{seed}", shuffled, ds.gold)
+    ROWS.extend(_order_spread())
+
+
+def _order_spread() -> list[str]:
+    """Mean and standard deviation of the shuffled ECB+ rows' B-cubed F1."""
+    lines = []
+    for part in ("test topics", "all topics"):
+        f1s = [f1 for name, f1 in BCUBED_F1.items() if name.startswith(f"{part}, shuffled")]
+        lines.append(f"{'ECB+':<12} {part + ', ' + str(len(f1s)) + ' orders':<26} B-cubed F1 mean "
+                     f"{statistics.mean(f1s):.3f} sd {statistics.stdev(f1s):.3f} min {min(f1s):.3f} max {max(f1s):.3f}")
+    return lines
 
 
 def uci(limit: int | None) -> None:
