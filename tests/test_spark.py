@@ -315,3 +315,103 @@ def test_merge_passes_counted_at_global_positions():
     assert clock_ranks(250, 100) == [99, 199, 249]
     assert clock_ranks(200, 100) == [99, 199]
     assert clock_ranks(0, 100) == []
+
+
+# ---------------------------------------------------------------- bad input rows
+
+
+def _mixed_lines(good: list[dict]) -> tuple[list[str], list[str]]:
+    """The good rows with broken ones among them, and what each engine must report for those, in order."""
+    g = [json.dumps(r) for r in good]
+    bad_json = json.dumps(dict(good[2], analysis='{"sentences": [[0, 4]'))  # repeats a good row's id, comes first
+    bad_fields = json.dumps(dict(good[3], id="bad-fields", text="Another text entirely.", analysis={"sentences": []}))
+    bad_text = json.dumps(dict(good[0], id="bad-text", text=5))
+    bad_source = json.dumps(dict(good[4], id="bad-source", source={"name": {"en": "Harbour Gazette"}}))
+    cut_off = '{"text": "half a li'  # no id: named by its line
+    lines = [bad_json, *g[:3], bad_fields, *g[3:5], bad_text, bad_source, *g[5:7], cut_off, *g[7:]]
+    expected = [
+        f"record {good[2]['id']}: analysis is not valid JSON: ",
+        "record bad-fields: analysis is not an Analysis: TypeError: ",
+        "record bad-text: text is an integer, not a string",
+        "record bad-source: source.name is an object, not a string",
+        f"line {lines.index(cut_off) + 1}: the line is not valid JSON: Unterminated string",
+    ]
+    return lines, expected
+
+
+@pytest.fixture(scope="module")
+def bad_rows_input(tmp_path_factory):
+    """Two stories (with copies) with analyses carried, alone and with broken rows mixed in."""
+    from storyline.analyze import Analyzer
+
+    tmp = tmp_path_factory.mktemp("bad_rows")
+    articles = synthetic_articles(seed=11)[:12]
+    good = [record_of(a, an) for a, an in zip(articles, Analyzer().pipe(articles))]
+    lines, expected = _mixed_lines(good)
+    (tmp / "good.jsonl").write_text("".join(json.dumps(r) + "\n" for r in good), encoding="utf-8")
+    (tmp / "mixed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp, len(good), expected
+
+
+def _reported(stderr: str | list[str], file: str, expected: list[str]) -> list[str]:
+    """The error lines, checked against the expected "locator: reason" starts."""
+    reported = stderr.splitlines() if isinstance(stderr, str) else stderr
+    assert len(reported) == len(expected), reported
+    assert all(line.startswith(f"error: {file}:{start}") for line, start in zip(reported, expected)), reported
+    return reported
+
+
+def _batch_cli(*args):
+    from typer.testing import CliRunner
+
+    import storyline.cli.batch_cmd  # noqa: F401  (registers the commands)
+    from storyline.cli.app import app
+
+    return CliRunner().invoke(app, ["batch", *args])
+
+
+@pytest.mark.parametrize("engine", ["local", "spark"])
+def test_bad_rows_are_reported_and_left_out(spark, bad_rows_input, engine):
+    from storyline.engines.spark import run_spark_batch
+
+    tmp, good, expected = bad_rows_input
+    mixed, alone = tmp / f"{engine}-mixed", tmp / f"{engine}-alone"
+    result = _batch_cli(str(tmp / "mixed.jsonl"), "--out", str(mixed), "--engine", engine)
+    if engine == "local":
+        run_local_batch(str(tmp / "good.jsonl"), str(alone))
+    else:
+        run_spark_batch(spark, str(tmp / "good.jsonl"), str(alone))
+
+    assert result.exit_code == 1, result.output
+    file = str(tmp / "mixed.jsonl")
+    reported = _reported(result.stderr, file, expected)
+    written = [json.loads(line) for line in (mixed / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [f"{f['file']}:{f['record']}: {f['reason']}" for f in written] == [r.removeprefix("error: ") for r in reported]
+    (manifest,) = json.loads(result.stdout)
+    assert manifest["failed"] == len(expected) and manifest["articles"] == good
+    # the good rows' results are exactly those of a run without the bad rows
+    assert read_dup_groups(str(mixed)) == read_dup_groups(str(alone))
+    assert read_story_assignments(str(mixed)) == read_story_assignments(str(alone))
+    assert sorted(map(repr, read_stories(str(mixed)))) == sorted(map(repr, read_stories(str(alone))))
+    assert len({d.group for d in read_dup_groups(str(alone))}) < good  # copies were found: not vacuous
+    assert (alone / "failures.jsonl").read_text() == ""
+
+
+def test_import_results_leaves_out_bad_rows(bad_rows_input, tmp_path):
+    from typer.testing import CliRunner
+
+    import storyline.cli.batch_cmd  # noqa: F401  (registers the commands)
+    from storyline.cli.app import app
+    from storyline.storage import Store
+
+    tmp, good, expected = bad_rows_input
+    run_local_batch(str(tmp / "mixed.jsonl"), str(tmp_path / "out"))
+    db = str(tmp_path / "s.db")
+    done = CliRunner().invoke(app, ["import-results", str(tmp_path / "out"), "--db", db, "--input", str(tmp / "mixed.jsonl")])
+    assert done.exit_code == 1, done.output
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    _reported(errors, str(tmp / "mixed.jsonl"), expected)
+    store = Store(db)
+    ids = {a.id for a in store.iter_articles()}
+    assert ids == set(read_story_assignments(str(tmp_path / "out"))) and len(ids) == good
+    assert set(store.get_analyses(ids)) == ids  # the good row repeating a broken row's id brought its analysis

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 import json
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, fail
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, fail, report_error
+
+if TYPE_CHECKING:
+    from storyline.engines.spark import BatchReport
 
 
 class Engine(str, enum.Enum):
@@ -29,26 +32,45 @@ def _conf(pairs: list[str]) -> dict[str, str]:
 @app.command("batch")
 def batch_command(
     input: str = typer.Argument(..., help="JSONL or Parquet (file or directory; any URI Spark reads for --engine spark)."),
-    out: str = typer.Option(..., "--out", help="Result directory: Parquet tables and manifest.json."),
+    out: str = typer.Option(..., "--out", help="Result directory: Parquet tables, manifest.json, and failures.jsonl (the input rows left out, one JSON object each)."),
     engine: Engine = typer.Option(Engine.spark, "--engine", help="spark, or local (the local engine, for comparison)."),
     master: Optional[str] = typer.Option(None, "--master", help="Spark master; default: spark-submit's, else local[2]."),
     conf: List[str] = typer.Option([], "--conf", help="Extra Spark setting KEY=VALUE (repeatable)."),
     fmt: OutputFormat = typer.Option(OutputFormat.json, "--format", help="json or jsonl manifest on stdout."),
 ) -> None:
-    """Near-duplicate groups and stories of a whole corpus, written as Parquet."""
+    """Near-duplicate groups and stories of a whole corpus, written as Parquet.
+
+    An input row that cannot be read (not JSON, a value of the wrong type) or analysed
+    (a malformed carried analysis, an analyser error) is left out: one line per such row on
+    stderr (FILE:record ID: reason, or FILE:line N: reason for a row without an id), the
+    same in OUT/failures.jsonl as {"file", "record", "reason"} objects; the other rows'
+    results are written as if the row were not there, and the exit code is 1.
+    """
     if engine is Engine.local:
         from storyline.engines.spark_results import run_local_batch
 
         report = run_local_batch(input, out)
     else:
-        from storyline.engines.spark import run_spark_batch, spark_session
-
-        spark = spark_session(master, _conf(conf))
-        try:
-            report = run_spark_batch(spark, input, out)
-        finally:
-            spark.stop()
+        report = _run_on_spark(input, out, master, _conf(conf))
+    for failure in report.failures:
+        report_error(str(failure))
     emit([report.manifest()], fmt if fmt is not OutputFormat.table else OutputFormat.json)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def _run_on_spark(input: str, out: str, master: Optional[str], conf: dict[str, str]) -> "BatchReport":
+    from pyspark.sql import SparkSession
+
+    from storyline.engines.spark import run_spark_batch, spark_session
+
+    running = SparkSession.getActiveSession()  # a session this process already runs is not ours to stop
+    spark = spark_session(master, conf)
+    try:
+        return run_spark_batch(spark, input, out)
+    finally:
+        if running is None:
+            spark.stop()
 
 
 @app.command("import-results")
@@ -62,14 +84,24 @@ def import_results_command(
     """Load batch results into a store: duplicate groups, and stories replacing the stored ones.
 
     The articles must be in the store already (``storyline ingest`` of the same files), or
-    be imported from the batch input with ``--input``.
+    be imported from the batch input with ``--input``. Input rows that cannot be read (or
+    whose carried analysis is malformed) are reported one per line on stderr, the rest is
+    imported, and the exit code is 1.
     """
     from storyline.engines.spark_results import import_input, read_dup_groups, read_stories
+    from storyline.model import IngestError
     from storyline.storage import Store
 
     store = Store(db)
+    failed = 0
     if input:
-        read, new = import_input(store, input)
+
+        def input_failed(failure: IngestError) -> None:
+            nonlocal failed
+            failed += 1
+            report_error(str(failure))
+
+        read, new = import_input(store, input, input_failed)
         err_console.print(f"imported {read} articles from {input} ({new} new)")
     dups = read_dup_groups(results)
     stories = read_stories(results)
@@ -84,3 +116,5 @@ def import_results_command(
     store.save_dup_groups(dups)
     store.save_stories(stories, replace_all=True)
     console.print(json.dumps({"dup_assignments": len(dups), "stories": len(stories)}))
+    if failed:
+        raise typer.Exit(1)

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from storyline.engines.spark_components import DRIVER_MAX_EDGES, connected_components
-from storyline.engines.spark_input import FIELDS, article_of, features_of
+from storyline.engines.spark_input import FIELDS, features_of, local_name, read_row
+from storyline.model import IngestError
 
 if TYPE_CHECKING:
     from pyspark import RDD
@@ -86,16 +87,23 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
 
 
 def read_input(spark: "SparkSession", path: str) -> "DataFrame":
-    """The input rows with the batch fields (missing ones null); ``published`` as text."""
+    """The input rows with the file they came from and the byte where their split of it starts.
+
+    Parquet rows have the batch fields (missing ones null) as text; JSON lines come as
+    ``line`` (UTF-8 bytes), parsed in Python by ``spark_input.read_row`` as the local engine
+    parses them: a line that is not JSON, or has a value of the wrong type (which Spark's
+    JSON reader would turn into text), fails alone.
+    """
     from pyspark.sql import functions as F
 
     if path.rstrip("/").endswith(".parquet") or _is_parquet_dir(spark, path):
         df = spark.read.parquet(path)
+        columns = [(F.col(c) if c in df.columns else F.lit(None)).cast("string").alias(c) for c in FIELDS]
     else:
-        schema = ", ".join(f"{name} string" for name in FIELDS)
-        df = spark.read.schema(schema).json(path)
-    columns = [F.col(c).cast("string") if c in df.columns else F.lit(None).cast("string") for c in FIELDS]
-    return df.select(*[c.alias(name) for c, name in zip(columns, FIELDS)])
+        df = spark.read.text(path)
+        columns = [F.col("value").cast("binary").alias("line")]
+    where = [F.col("_metadata.file_path").alias("file"), F.col("_metadata.file_block_start").alias("split")]
+    return df.select(*columns, *where)
 
 
 def _is_parquet_dir(spark: "SparkSession", path: str) -> bool:
@@ -109,11 +117,13 @@ def _is_parquet_dir(spark: "SparkSession", path: str) -> bool:
 
 ARTICLE_COLUMNS = (
     ("id", "string"), ("position", "long"), ("text", "string"), ("article", "binary"), ("features", "binary"),
+    ("failure", "binary"),
 )
 
 
 def read_articles(spark: "SparkSession", path: str) -> "DataFrame":
-    """One row per article id: id, input position, text, the pickled ``Article`` and its clustering features.
+    """One row per article id: id, input position, text, the pickled ``Article`` and its clustering features;
+    and one row per input row that failed, with only its position and ``failure`` (a pickled ``IngestError``) set.
 
     The features are made here, from the carried analysis (or by running the Analyzer
     when a row has none), so the analyses, tens of KB a row, never travel back to the JVM.
@@ -122,14 +132,60 @@ def read_articles(spark: "SparkSession", path: str) -> "DataFrame":
 
     # Increasing in input order: undated articles are clustered in the order given.
     numbered = read_input(spark, path).withColumn("position", F.monotonically_increasing_id())
-    return _map_rows(numbered, lambda: _article_rows, ARTICLE_COLUMNS).dropDuplicates(["id"])
+    rows = _map_rows(numbered, _article_rows, ARTICLE_COLUMNS)
+    # Repeats of an id are one article; failed rows all stay (their id is null) and never hide a good row.
+    failed_at = F.when(F.col("failure").isNotNull(), F.col("position"))
+    return rows.withColumn("failed_at", failed_at).dropDuplicates(["id", "failed_at"]).drop("failed_at")
 
 
-def _article_rows(records: list[dict]) -> Iterator[tuple]:
-    articles = [article_of(r) for r in records]
-    features = features_of(zip(articles, (r.get("analysis") for r in records)))
-    for record, article, f in zip(records, articles, features):
-        yield article.id, record["position"], article.text, pickle.dumps(article), pickle.dumps(f)
+def _article_rows() -> Callable[[list[dict]], Iterator[tuple]]:
+    number = _row_numbers()
+
+    def convert(records: list[dict]) -> Iterator[tuple]:
+        read = [(r, _read(r, number)) for r in records]
+        read = [(r, row) for r, row in read if row is not None]
+        for (record, _), result in zip(read, features_of(row for _, row in read)):
+            if isinstance(result, IngestError):
+                yield None, record["position"], None, None, None, pickle.dumps(result)
+            else:
+                article, f = result
+                yield article.id, record["position"], article.text, pickle.dumps(article), pickle.dumps(f), None
+
+    return convert
+
+
+def _read(record: dict, number: Callable[[str, int, str], str]) -> Any:
+    """``read_row`` of a JSON line or Parquet row; None for a blank line (the local reader skips them too)."""
+    file = local_name(record["file"])
+    line = record.get("line")
+    where = number(file, record["split"], "line" if line is not None else "row")
+    if line is not None and not line.strip():
+        return None
+    return read_row(line if line is not None else record, file, where)
+
+
+def _row_numbers() -> Callable[[str, int, str], str]:
+    """"line N" / "row N" within a file, counted as a task reads its rows, in order.
+
+    A task reads whole splits of files; a split that does not start the file (files over
+    ``spark.sql.files.maxPartitionBytes``) is numbered from its first byte.
+    """
+    current: tuple[str, int] | None = None
+    n = 0
+
+    def number(file: str, split: int, unit: str) -> str:
+        nonlocal current, n
+        if current != (file, split):
+            current, n = (file, split), 0
+        n += 1
+        return f"{unit} {n}" if split == 0 else f"{unit} {n} after byte {split}"
+
+    return number
+
+
+def failure_json(failure: IngestError) -> dict[str, Any]:
+    """A failed input row as ``failures.jsonl`` holds it: file, record ("record ID" or "line N"), reason."""
+    return {"file": failure.file, "record": failure.locator, "reason": failure.reason}
 
 
 _ARROW_TYPES = {"string": "string", "binary": "binary", "int": "int32", "long": "int64", "double": "float64"}
@@ -409,30 +465,40 @@ class BatchReport:
     stories: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    failures: list[IngestError] = field(default_factory=list)  # input rows left out: unreadable or not analysable
 
     def manifest(self) -> dict[str, Any]:
         return {
             "engine": self.engine,
             "input": self.input,
             "articles": self.articles,
+            "failed": len(self.failures),
             "dup_groups": self.dup_groups,
             "stories": self.stories,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
             "details": self.details,
             "tables": {"dup_groups": "dup_groups", "story_articles": "story_articles", "stories": "stories"},
+            "failures": "failures.jsonl",
         }
 
 
 def run_spark_batch(
     spark: "SparkSession", input_path: str, out: str, options: StoryOptions = StoryOptions()
 ) -> BatchReport:
-    """Both jobs over ``input_path``; Parquet tables and ``manifest.json`` under ``out``."""
+    """Both jobs over ``input_path``; Parquet tables, ``manifest.json`` and ``failures.jsonl`` under ``out``.
+
+    Input rows that cannot be read or analysed are left out of both jobs and listed in
+    ``report.failures`` (collected on the driver: they are few).
+    """
     from pyspark import StorageLevel
 
     report = BatchReport("spark", input_path, details={"master": spark.sparkContext.master})
     started = time.perf_counter()
     # One row per article id, like the local engine (ids are content hashes: repeats are the same article).
-    rows = read_articles(spark, input_path).persist(StorageLevel.MEMORY_AND_DISK)
+    read = read_articles(spark, input_path).persist(StorageLevel.MEMORY_AND_DISK)
+    failed = read.where("failure IS NOT NULL").select("position", "failure").orderBy("position").collect()
+    report.failures = [pickle.loads(r.failure) for r in failed]
+    rows = read.where("failure IS NULL")
     report.articles = rows.count()
     report.seconds["read"] = time.perf_counter() - started
 
@@ -454,17 +520,25 @@ def run_spark_batch(
         story_components=stats.components, largest_component=stats.largest_component,
     )
     features.unpersist()
-    rows.unpersist()
-    write_manifest(spark, out, report.manifest())
+    read.unpersist()
+    write_report(out, report, spark)
     return report
 
 
-def write_manifest(spark: "SparkSession", out: str, manifest: dict[str, Any]) -> None:
-    """``manifest.json`` beside the tables: a plain file for local paths, through Spark for other URIs."""
-    text = json.dumps(manifest, indent=2)
-    if "://" not in out or out.startswith("file:"):
-        from pathlib import Path
+def write_report(out: str, report: BatchReport, spark: "SparkSession | None" = None) -> None:
+    """``manifest.json`` and ``failures.jsonl`` beside the tables: plain files for local paths,
+    through Spark for other URIs."""
+    files = {
+        "manifest.json": [json.dumps(report.manifest(), indent=2)],
+        "failures.jsonl": [json.dumps(failure_json(f), ensure_ascii=False) for f in report.failures],
+    }
+    for name, lines in files.items():
+        if "://" not in out or out.startswith("file:"):
+            from pathlib import Path
 
-        Path(out.removeprefix("file://")).joinpath("manifest.json").write_text(text + "\n", encoding="utf-8")
-    else:
-        spark.createDataFrame([(text,)], "value string").coalesce(1).write.mode("overwrite").text(f"{out}/manifest.json")
+            text = "".join(line + "\n" for line in lines)
+            Path(out.removeprefix("file://")).joinpath(name).write_text(text, encoding="utf-8")
+        else:
+            assert spark is not None, "only Spark writes to remote URIs"
+            rows = spark.createDataFrame([(line,) for line in lines], "value string")
+            rows.coalesce(1).write.mode("overwrite").text(f"{out}/{name}")

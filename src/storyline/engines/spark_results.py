@@ -2,24 +2,26 @@
 
 A result directory holds ``dup_groups`` (id, group, parent, syndicated_from),
 ``story_articles`` (id, story), ``stories`` (story, headline, size, sources, first_seen,
-last_seen) and ``manifest.json``. Spark writes each table as a directory of part files;
+last_seen), ``manifest.json`` and ``failures.jsonl`` (one object per input row that could not
+be read or analysed: file, record, reason). Spark writes each table as a directory of part files;
 the local run writes one part file per table, so both read back the same way.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 
-from storyline.engines.spark import BatchReport
-from storyline.engines.spark_input import analysis_of, article_of, features_of, read_records
-from storyline.model import Article, DupAssignment, Story, StoryAssignment
+from storyline.engines.spark import BatchReport, write_report
+from storyline.engines.spark_input import Row, carried_analysis, features_of, read_records, read_row
+from storyline.model import Analysis, Article, DupAssignment, IngestError, Story, StoryAssignment
 
 if TYPE_CHECKING:
     from storyline.storage import Store
+
+T = TypeVar("T")
 
 
 def _schemas() -> dict[str, Any]:
@@ -38,33 +40,48 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-def read_batch_input(path: str) -> Iterator[tuple[Article, Any]]:
-    """(article, carried analysis JSON or None) for the first row of each id, in input order."""
+def read_batch_input(path: str) -> Iterator[Row | IngestError]:
+    """(article, carried analysis JSON or None) of each input row in order, or why the row cannot be read."""
+    for record, where in read_records(path):
+        yield read_row(record, path, where)
+
+
+def succeeded(results: Iterable[T | IngestError], on_error: Callable[[IngestError], None]) -> Iterator[T]:
+    """The results that are not failures; each failure goes to ``on_error``."""
+    for result in results:
+        if isinstance(result, IngestError):
+            on_error(result)
+        else:
+            yield result
+
+
+def first_per_id(rows: Iterable[tuple[Article, Any]]) -> Iterator[tuple[Article, Any]]:
+    """The first row of each article id (ids are content hashes: a repeat is the same article)."""
     seen: set[str] = set()
-    for record in read_records(path):
-        article = article_of(record)
-        if article.id not in seen:
-            seen.add(article.id)
-            yield article, record.get("analysis")
+    for row in rows:
+        if row[0].id not in seen:
+            seen.add(row[0].id)
+            yield row
 
 
 def run_local_batch(input_path: str, out: str) -> BatchReport:
-    """The local engine's dedup and batch clustering over the same input, written like the Spark run."""
+    """The local engine's dedup and batch clustering over the same input, written like the Spark run.
+
+    Rows that cannot be read or analysed are left out and listed in ``report.failures``.
+    """
     from storyline.cluster import cluster_features
     from storyline.dedup import find_duplicates
 
     report = BatchReport("local", input_path)
     started = time.perf_counter()
-    articles: list[Article] = []
-
-    def kept(rows: Iterable[tuple[Article, Any]]) -> Iterator[tuple[Article, Any]]:
-        for article, analysis in rows:
-            articles.append(article)
-            yield article, analysis
 
     # cluster() is article_features per article, then cluster_features; the features are made
-    # while reading, so the analyses (token lists) are never all in memory at once.
-    features = list(features_of(kept(read_batch_input(input_path))))
+    # while reading, so the analyses (token lists) are never all in memory at once. Repeats of
+    # an id are dropped after the analysis, as in Spark, so a broken row never hides a good one.
+    articles, features = [], []
+    for article, f in first_per_id(succeeded(features_of(read_batch_input(input_path)), report.failures.append)):
+        articles.append(article)
+        features.append(f)
     report.articles = len(articles)
     report.seconds["read"] = time.perf_counter() - started
 
@@ -80,7 +97,7 @@ def run_local_batch(input_path: str, out: str) -> BatchReport:
     report.details["model"] = result.model.name
 
     write_tables(out, dups, result.assignments, result.stories)
-    Path(out, "manifest.json").write_text(json.dumps(report.manifest(), indent=2) + "\n", encoding="utf-8")
+    write_report(out, report)
     return report
 
 
@@ -106,15 +123,28 @@ def write_tables(
         pq.write_table(pa.Table.from_pylist(table_rows, schema=schemas[name]), folder / "part-0.parquet")
 
 
-def import_input(store: "Store", path: str, chunk: int = 500) -> tuple[int, int]:
-    """Store the batch input's articles and carried analyses: (articles read, new)."""
+def import_input(
+    store: "Store", path: str, on_error: Callable[[IngestError], None], chunk: int = 500
+) -> tuple[int, int]:
+    """Store the batch input's articles and carried analyses: (articles read, new).
+
+    A row that cannot be read, or whose carried analysis is malformed, goes to ``on_error``
+    and is left out, as the batch run leaves it out.
+    """
     read = new = 0
-    rows = read_batch_input(path)
+    rows = first_per_id(succeeded(map(_with_analysis, read_batch_input(path)), on_error))
     while batch := list(itertools.islice(rows, chunk)):
         read += len(batch)
         new += store.add_articles([a for a, _ in batch])
-        store.save_analyses([x for a, value in batch if (x := analysis_of({"analysis": value}, a.id)) is not None])
+        store.save_analyses([analysis for _, analysis in batch if analysis is not None])
     return read, new
+
+
+def _with_analysis(row: Row | IngestError) -> tuple[Article, Analysis | None] | IngestError:
+    if isinstance(row, IngestError):
+        return row
+    analysis = carried_analysis(*row)
+    return analysis if isinstance(analysis, IngestError) else (row[0], analysis)
 
 
 # ---------------------------------------------------------------- reading back
