@@ -196,8 +196,7 @@ def test_an_article_spacy_itself_fails_on_is_reported_and_the_rest_analysed(proc
     articles = glitch_batch()
     articles[1] = dataclasses.replace(articles[1], text="A CRASH in this one.")
     failures = []
-    # batch size 2: the crash is in the first batch, and the second batch still goes through spaCy
-    done = list(Analyzer(nlp, n_process=processes, batch_size=2).pipe(articles, on_error=failures.append))
+    done = list(Analyzer(nlp, n_process=processes).pipe(articles, on_error=failures.append))
     assert [a.article_id for a in done] == [articles[0].id, articles[2].id]
     assert [f.article_id for f in failures] == [articles[1].id]
     assert "spaCy RuntimeError: component gave up" in str(failures[0])
