@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from storyline.analyze.coref import person_genders
 from storyline.analyze.entities import find_entities
@@ -449,13 +450,70 @@ SPEAKER_CASES = {
         "Tom Baker, the city's spokesman, spoke after Maria Lopez. “We will rebuild it,” the spokesman said.",
         "Tom Baker",
     ),
+    "name_read_as_an_auxiliary_before_the_cue": (
+        "Tom Baker wrote a column about the bridge on Monday.\n\n"
+        "“The vote was a reminder that the city can still surprise us,” Will wrote.",
+        "Will",
+    ),
+    "name_read_as_an_adverb_before_the_cue": (
+        "Informed of the new map, Early described it as “news to me.”",
+        "Early",
+    ),
+    "verb_the_parse_could_not_place_shares_the_subject": (
+        "Tom Baker took the stage late. He gestured to the crowd, then leaned in and boomed: "
+        "“Let’s win this in November.”",
+        "Tom Baker",
+    ),
+    "nearest_of_two_parsed_subjects_speaks": (
+        "Washington (AFP) – Democrat Maria Lopez has taken a swipe at rival Tom Baker’s stance on the bridge, "
+        "saying that “loud comments” do more harm than good.",
+        "Maria Lopez",
+    ),
+    "participle_after_whom_a_message_went_to_goes_to_its_sender": (
+        "Even before Maria Lopez took the stage Tuesday night to thank the crowd, her campaign sent out a text "
+        'message to supporters saying: "With your help, we were just declared the winner in Salem!"',
+        "her campaign",
+    ),
+    "agent_of_a_passive_cue_hung_from_the_quoted_name": (
+        'This feature of the toll plan has been called "a quiet tax" by Maria Lopez, a professor at Salem University.',
+        "Maria Lopez",
+    ),
+    "figures_cited_are_those_of_whom_made_them": (
+        'A "living wage" for a single adult in Salem is about $15 an hour, according to calculations by '
+        "Maria Lopez of Salem University.",
+        "Maria Lopez",
+    ),
+    "email_speaks_for_whom_sent_it": (
+        "In addition, a fundraising email sent out by Tom Baker on Tuesday night warned of the tough fight ahead: "
+        '"There are nine council votes over the next three weeks."',
+        "Tom Baker",
+    ),
+    "participle_deep_in_another_clause_goes_to_the_main_subject": (
+        "Maria Lopez spoke on Monday. She has pushed back against accusations of bias against her father, "
+        "saying he has been a pioneer in promoting women in his companies and calling him “a feminist.”",
+        "Maria Lopez",
+    ),
+    # Two quotes, whatever verb the parse hung the later one from.
+    "participle_hung_from_the_quoted_words_goes_to_who_reports_them": (
+        "The two lawmakers, however, argue that “there is no reason for delay,” citing a case in which "
+        'a clerk was fined for "gross negligence."',
+        "The two lawmakers",
+    ),
+    "second_verb_hung_from_a_quoted_word_goes_to_the_main_subject": (
+        'Tom Baker spoke at the hall. He called it "shameful" and called on leaders "not to feed that fear."',
+        "Tom Baker",
+    ),
+    "participle_opening_a_sentence_goes_on_with_the_subject_before": (
+        "Later in the show, Maria Lopez said of the audit that the county report “was not good.” "
+        "Adding, “Now, like with all of these audits, what they find is never that bad.”",
+        "Maria Lopez",
+    ),
 }
 
 
 @pytest.mark.parametrize("text, speaker", SPEAKER_CASES.values(), ids=SPEAKER_CASES.keys())
-def test_speaker_of_one_quote(nlp, text, speaker):
-    [q] = quotes_of(nlp, text)
-    assert q.speaker == speaker
+def test_speaker_of_every_quote(nlp, text, speaker):
+    assert {q.speaker for q in quotes_of(nlp, text)} == {speaker}
 
 
 VOX_POPS = (
@@ -697,6 +755,20 @@ SPEAKER_SPAN_CASES = {
     "one_of_a_group_speaks_after_an_inverted_cue": (
         "Three planes wrote messages over the parade. “Bridges not walls,” read one.", "one", "read",
     ),
+    "framing_cue_after_a_quote_reports_the_verb_before_it": (
+        "When asked about the new bridge, Maria Lopez said: "
+        '"There will always be delays," the Harbour Gazette reported.',
+        "the Harbour Gazette", "reported",
+    ),
+    "statement_noun_right_before_the_quote_is_its_cue": (
+        "After the storm, Tom Baker issued a statement, “Last night our city was hit hard. We will rebuild.”",
+        "Tom Baker", "statement",
+    ),
+    "verb_of_a_text_read_as_a_noun_after_the_quote": (
+        "The Harbour Gazette aimed its editorial at the mayor.\n\n"
+        "“If she wants to keep the job, Maria Lopez should come to the docks,” the editorial read.",
+        "editorial", "read",
+    ),
     "speaker_before_an_inverted_cue_the_parse_hung_from_it": (
         "“What if the mayor had elocution lessons?” the 43-year-old asked in the video’s description.",
         "43-year-old", "asked",
@@ -709,3 +781,16 @@ def test_speaker_span_and_cue_of_one_quote(nlp, text, span, cue):
     [q] = quotes_of(nlp, text)
     assert text[q.speaker_start : q.speaker_end] == span
     assert q.cue == cue
+
+def test_speaker_the_parse_hung_inside_the_quoted_clause(nlp):
+    # “We are tired,” a county source told the Gazette. -- built with the parse error the model makes
+    # on some sentences: the source is an attribute of the quoted verb and the cue has no subject.
+    words = ["“", "We", "are", "tired", ",", "”", "a", "county", "source", "told", "the", "Gazette", "."]
+    spaces = [False, True, True, False, False, True, True, True, True, True, True, False, False]
+    heads = [2, 2, 9, 2, 2, 2, 8, 8, 2, 9, 11, 9, 9]
+    deps = "punct nsubj ccomp acomp punct punct det compound attr ROOT det dobj punct".split()
+    pos = "PUNCT PRON AUX ADJ PUNCT PUNCT DET NOUN NOUN VERB DET PROPN PUNCT".split()
+    lemmas = ["“", "we", "be", "tired", ",", "”", "a", "county", "source", "tell", "the", "Gazette", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    [q] = find_quotes(doc, find_entities(doc))
+    assert (q.speaker, q.cue) == ("a county source", "told")

@@ -339,6 +339,28 @@ def _is_cue_word(t: Token) -> bool:
     return _is_cue(t) or t.lower_ == ACCORDING
 
 
+# How many words may name a text before its verb: "the Harbour Gazette editorial".
+TEXT_NAME_TOKENS = 4
+
+
+def _verb_read_as_noun(ctx: _Context, t: Token) -> bool:
+    """"“…,” the editorial read.", "the letter states: “…”": a verb of a text the parse took for a
+    noun, right after the words naming the text, which follow the quote or end with a colon before it."""
+    if t.pos_ != "NOUN" or t.lemma_.lower() not in STATEMENT_VERBS or t.i == 0 or t.i + 1 >= len(t.doc):
+        return False
+    name = t.doc[t.i - 1]
+    if name.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") or name.head.i != t.i:
+        return False
+    return t.nbor().text == ":" or _right_after_quote(ctx, _start_of_words(ctx, name, t.i - TEXT_NAME_TOKENS))
+
+
+def _start_of_words(ctx: _Context, t: Token, floor: int) -> Token:
+    """The first of the words that end at ``t``, back to punctuation, a quote or token ``floor``."""
+    while t.i > max(0, floor) and not (t.nbor(-1).is_punct or ctx.in_quote(t.nbor(-1).idx)):
+        t = t.nbor(-1)
+    return t
+
+
 def _ends_sentence(t: Token) -> bool:
     return t.text in (".", "!", "?")
 
@@ -353,7 +375,7 @@ def _trailing_cue(ctx: _Context, q: _Marked) -> Token | None:
     for t in doc[after : min(len(doc), after + reach)]:
         if ctx.in_quote(t.idx) or ctx.paragraph_start(t.idx) != para_lo or _ends_sentence(t):
             return None
-        if _is_cue_word(t):
+        if _is_cue_word(t) or _verb_read_as_noun(ctx, t):
             # After a finished sentence only “…” Ana Ruiz said / said Ana Ruiz, not a new clause.
             if sentence_done and not (_only_subject_between(ctx, after, t) and not _reports_more(ctx, t)):
                 return None
@@ -474,9 +496,15 @@ def _leading_cue(ctx: _Context, q: _Marked) -> Token | None:
     for t in reversed(doc[max(0, before - NEAR_TOKENS) : before]):
         if t.idx < para_lo or ctx.in_quote(t.idx) or _ends_sentence(t):
             return None
-        if _is_cue_word(t):
+        if _is_cue_word(t) or _statement_given(t, before):
             return t
     return None
+
+
+def _statement_given(t: Token, mark: int) -> bool:
+    """"Ana Ruiz issued a statement, “…”": a statement noun right before the comma or colon that
+    opens the quote; its author is whoever issues it."""
+    return t.lemma_.lower() in STATEMENT_NOUNS and t.pos_ == "NOUN" and t.i + 2 == mark and t.nbor().text in (",", ":")
 
 
 def _lead_in_cue(ctx: _Context, q: _Marked, after_sentence: bool = False) -> Token | None:
@@ -497,7 +525,7 @@ def _lead_in_cue(ctx: _Context, q: _Marked, after_sentence: bool = False) -> Tok
     for t in reversed(ctx.doc[max(lo, before - LEAD_IN_TOKENS) : before + 1]):
         if ctx.in_quote(t.idx) or (t.idx < para_lo and lead):
             break
-        if _is_cue(t) or t.lower_ == ACCORDING:
+        if _is_cue_word(t) or _verb_read_as_noun(ctx, t):
             return t
     return None
 
@@ -537,12 +565,13 @@ def _subject(ctx: _Context, cue: Token) -> Token | None:
     verb = cue
     para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
     for _ in range(3):
-        for c in verb.children:
-            # Its last character: a closing mark glued to the name (“…,”Ana Ruiz said) starts the token.
-            outside = not ctx.in_quote(c.idx + len(c) - 1)
-            if c.dep_ in ("nsubj", "nsubjpass") and outside and para_lo <= c.idx < para_hi:
-                return c
-        if verb.dep_ in ("conj", "advcl", "xcomp") and para_lo <= verb.head.idx < para_hi:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and para_lo <= c.idx < para_hi]
+        # Its last character: a closing mark glued to the name (“…,”Ana Ruiz said) starts the token.
+        subjects = [c for c in subjects if not ctx.in_quote(c.idx + len(c) - 1)]
+        if subjects:
+            # The nearest: "Washington (AFP) – Ana Ruiz has taken …" may parse with two subjects.
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
+        if _shares_head_subject(verb) and para_lo <= verb.head.idx < para_hi:
             verb = verb.head
         elif verb.dep_ == "relcl":
             return verb.head
@@ -551,6 +580,12 @@ def _subject(ctx: _Context, cue: Token) -> Token | None:
         else:
             break
     return None
+
+
+def _shares_head_subject(verb: Token) -> bool:
+    """A verb whose subject is its head's: a conjunct or clause, or a verb the parse could not
+    place under another ("…, then leaned in and boomed: “…”")."""
+    return verb.dep_ in ("conj", "advcl", "xcomp") or (verb.dep_ == "dep" and verb.head.pos_ == "VERB")
 
 
 def _subject_parsed_as_head(verb: Token) -> bool:
@@ -563,12 +598,22 @@ def _subject_parsed_as_head(verb: Token) -> bool:
 
 def _passive_agent(ctx: _Context, cue: Token) -> Token | None:
     """"Ana Ruiz was asked by Tom Baker whether …": the one who asks is Tom Baker."""
-    for c in cue.children:
-        if c.dep_ == "agent":
-            for obj in c.children:
-                if obj.dep_ == "pobj" and not ctx.in_quote(obj.idx):
-                    return obj
+    links = [c for c in cue.children if c.dep_ == "agent"]
+    if cue.tag_ == "VBN":
+        links += _by_after_name(cue)
+    for link in links:
+        for obj in link.children:
+            if obj.dep_ == "pobj" and not ctx.in_quote(obj.idx):
+                return obj
     return None
+
+
+def _by_after_name(cue: Token) -> list[Token]:
+    """"The plan has been called “a trap” by Tom Baker", "labeled as a “witch hunt” by Democrats":
+    the parse hangs the agent of a passive cue from the name it gives."""
+    names = [c for c in cue.children if c.dep_ == "oprd"]
+    names += [o for c in cue.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children if o.dep_ == "pobj"]
+    return [p for n in names for p in n.children if p.dep_ == "prep" and p.lower_ == "by"]
 
 
 # What the parse sometimes takes for a subject: "Saturday at the convention Ana Ruiz said",
@@ -635,6 +680,23 @@ def _statement_author(noun: Token) -> Token | None:
             for obj in c.children:
                 if obj.dep_ == "pobj":
                     return obj
+    return None
+
+
+# Verbs by which someone only came by a text: "audio obtained by the Gazette" is not the Gazette's.
+_OBTAINING = frozenset("obtain receive acquire review see".split())
+
+
+def _made_by(ctx: _Context, thing: Token) -> Token | None:
+    """"according to calculations by Ana Ruiz", "an email sent out by Ana Ruiz warned": who made
+    the text or the figures speaks through them."""
+    made = [c for c in thing.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in _OBTAINING]
+    links = [c for c in thing.children if c.dep_ == "prep" and c.lower_ == "by"]
+    links += [a for c in made for a in c.children if a.dep_ == "agent"]
+    for link in links:
+        for obj in link.children:
+            if obj.dep_ == "pobj" and not ctx.in_quote(obj.idx):
+                return obj
     return None
 
 
@@ -765,8 +827,9 @@ def _main_speaker_before(ctx: _Context, name: Token, gender: str, k: int) -> str
     return None
 
 
-# Links a participle or clause of saying hangs from: "by saying", "a statement saying", "…, adding".
-_CLIMB_DEPS = frozenset("pcomp prep acl advcl conj xcomp pobj dobj".split())
+# Links a participle or clause of saying hangs from: "by saying", "a statement saying", "…, adding",
+# "sent a message to supporters saying".
+_CLIMB_DEPS = frozenset("pcomp prep acl advcl conj xcomp pobj dobj dative".split())
 # How far (in tokens) around a subjectless cue a named speaker may stand.
 SPEAKER_REACH = 12
 # How far (in tokens) before a subjectless cue its speaker may be named.
@@ -778,13 +841,71 @@ def _subject_beyond_parse(ctx: _Context, cue: Token) -> Token | None:
     hangs from, the name right after an inverted cue, or the nearest name before it."""
     if cue.lower_ == ACCORDING:
         return None
+    if _verb_read_as_noun(ctx, cue):
+        return cue.doc[cue.i - 1]  # the text's name: "the editorial" read
     return (
         _clause_before_subject(ctx, cue)
         or _climbed_subject(ctx, cue)
         or _name_after(ctx, cue)
         or _person_named_after(ctx, cue)
+        or _main_subject_of_participle(ctx, cue)
+        or _subject_of_sentence_before(ctx, cue)
+        or _named_between_quote_and_cue(ctx, cue)
         or _name_before(ctx, cue)
     )
+
+
+def _main_subject_of_participle(ctx: _Context, cue: Token) -> Token | None:
+    """"She pushed back, saying he has been a pioneer in promoting women and calling him “…”", "He
+    called it “shameful” and called on …": a participle or second verb the parse hung deep inside
+    another clause, or from a word, still goes with the sentence's main subject."""
+    root = _sentence_root(ctx, cue.i)
+    if (cue.tag_ != "VBG" and cue.dep_ != "conj") or root.i > cue.i:
+        return None
+    return _someone_subject(ctx, root)
+
+
+def _subject_of_sentence_before(ctx: _Context, cue: Token) -> Token | None:
+    """"Ana Ruiz called the report “weak.” Adding, “…”": a participle opening its sentence goes on
+    with the subject of the sentence before, in the same paragraph."""
+    lo, _ = ctx.sentence_of(cue.i)
+    if cue.tag_ != "VBG" or lo == 0 or lo != cue.i:
+        return None
+    root = _sentence_root(ctx, lo - 1)
+    return _someone_subject(ctx, root) if root.idx >= ctx.paragraph_start(cue.idx) else None
+
+
+def _sentence_root(ctx: _Context, token_i: int) -> Token:
+    return ctx.doc[slice(*ctx.sentence_of(token_i))].root
+
+
+def _someone_subject(ctx: _Context, verb: Token) -> Token | None:
+    """The subject of a verb, when it may be someone who speaks."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = _subject(ctx, verb)
+    return subject if subject is not None and _is_speaker_like(ctx, subject) else None
+
+
+def _named_between_quote_and_cue(ctx: _Context, cue: Token) -> Token | None:
+    """"“…,” an intelligence source, who …, told Fox News", "“…,” a voice over says": the parse may
+    hang the speaker between the closing mark and the cue inside the quoted clause."""
+    lo, floor = cue.i, max(ctx.sentence_of(cue.i)[0], cue.i - NAME_REACH)
+    while lo > floor and not ctx.in_quote(ctx.doc[lo - 1].idx):
+        lo -= 1
+    if cue.pos_ != "VERB" or lo == floor or lo == cue.i:
+        return None
+    words = [t for t in ctx.doc[lo : cue.i] if not t.is_punct]
+    if not words or not _right_after_quote(ctx, words[0]):
+        return None
+    for t in words:
+        if t.pos_ in ("NOUN", "PROPN", "PRON"):
+            while t.dep_ in ("compound", "amod") and lo <= t.head.i < cue.i:
+                t = t.head
+            return t if _is_speaker_like(ctx, t) and not _is_circumstance(ctx, t) else None
+        if t.pos_ not in ("DET", "ADJ", "NUM"):
+            return None
+    return None
 
 
 def _clause_before_subject(ctx: _Context, cue: Token) -> Token | None:
@@ -810,7 +931,9 @@ def _climbed_subject(ctx: _Context, cue: Token) -> Token | None:
     node = cue
     para_lo, para_hi = ctx.paragraph_bounds(cue.idx)
     for _ in range(MAX_HEAD_STEPS):
-        if node.dep_ not in _CLIMB_DEPS or not para_lo <= node.head.idx < para_hi:
+        # Quoted words that a participle hangs from (“…,” citing …) are reported: up to who reports them.
+        quoted = node.dep_ == "ccomp" and ctx.in_quote(node.idx)
+        if (node.dep_ not in _CLIMB_DEPS and not quoted) or not para_lo <= node.head.idx < para_hi:
             return None
         if node.dep_ == "acl" and node.head.i == node.i - 1 and node.head.dep_ in ("nsubj", "nsubjpass"):
             return node.head  # "Multiple outlets reported …": a subject parsed as a noun's modifier
@@ -889,11 +1012,23 @@ def _name_before(ctx: _Context, cue: Token) -> Token | None:
         if ctx.in_quote(t.idx):
             continue
         entity = ctx.entity_at(t.idx, t.idx + len(t))
-        if (entity is not None and entity.label == "PERSON") or (t.head.i == cue.i and t.pos_ == "PROPN"):
-            people.append(t)  # a child of the cue too: "Early described it", parsed with "Early" as an adverb
+        if (entity is not None and entity.label == "PERSON") or _name_read_as_a_word(ctx, t, cue):
+            people.append(t)
         elif entity is not None and entity.label in SPEAKER_LABELS:
             others.append(t)
     return people[-1] if people else (others[0] if others else None)
+
+
+def _name_read_as_a_word(ctx: _Context, t: Token, cue: Token) -> bool:
+    """A child of the cue that is a name the parse did not know: a proper noun, or a capitalised
+    word right before the cue, mid-sentence, read as an adverb or auxiliary ("Early described it",
+    "“…,” Will wrote")."""
+    if t.head.i != cue.i:
+        return False
+    if t.pos_ == "PROPN":
+        return True
+    mid_sentence = not t.is_sent_start and not _opens_sentence(ctx, t)
+    return t.i == cue.i - 1 and t.pos_ in ("ADV", "AUX") and t.text[:1].isupper() and mid_sentence
 
 
 @dataclass(slots=True)
@@ -933,7 +1068,7 @@ def _outer_cue(ctx: _Context, cue: Token) -> Token:
         head = node.head
         if node.dep_ not in _REPORTED_DEPS or not para_lo <= head.idx < para_hi or ctx.in_quote(head.idx):
             break
-        if _set_apart(node):
+        if _set_apart(node) or _quote_between(ctx, head, node):
             break
         node = head
         if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in SAYING_VERBS:
@@ -941,6 +1076,15 @@ def _outer_cue(ctx: _Context, cue: Token) -> Token:
         if _is_cue(node) and _speaks_for_nobody(ctx, cue):
             return node  # she warned that the turmoil underscores a need for “…”
     return cue
+
+
+def _quote_between(ctx: _Context, head: Token, node: Token) -> bool:
+    """Whether a cue frames a quote that follows the verb it seems to report: in "Ana said: “…,”
+    the Times reported", the Times report Ana's words, not the other way round."""
+    if head.i > node.i:
+        return False
+    subject = _subject(ctx, node)
+    return subject is not None and head.i < subject.i < node.i and _right_after_quote(ctx, subject.left_edge)
 
 
 def _speaks_for_nobody(ctx: _Context, cue: Token) -> bool:
@@ -990,6 +1134,8 @@ def _attribute(ctx: _Context, cue: Token) -> _Attribution:
     head = _publisher(ctx, head) or head
     if head.lemma_.lower() in STATEMENT_NOUNS and cue.lemma_.lower() in STATEMENT_VERBS:
         head = _statement_author(head) or head
+    if _is_thing(ctx, head) or head.lemma_.lower() in STATEMENT_NOUNS:
+        head = _made_by(ctx, head) or head
     if ctx.entity_at(head.idx, head.idx + len(head)) is None:
         head = _named_apposition(ctx, head) or head
     span = _phrase_span(ctx, head)
