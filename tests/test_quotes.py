@@ -172,15 +172,6 @@ def test_two_quotes_around_a_long_cue_stay_two_quotes(nlp):
     assert first.speaker == second.speaker == "Ingrid Holm"
 
 
-def test_speaker_after_name_and_title_and_the_next_quote_keeps_it(nlp):
-    text = (
-        "''We do not think the bridge is safe,'' Tom Baker, the chief engineer of the Brookfield water board, "
-        "said on Sunday. ''The cracks have grown every month since the flood.''"
-    )
-    first, second = quotes_of(nlp, text)
-    assert first.speaker == second.speaker == "Tom Baker"
-
-
 def test_relative_pronoun_is_the_speaker_span_and_resolves_to_its_antecedent(nlp):
     text = "The vote went ahead without Maria Lopez, who said the count was \"rushed and careless\" on Friday."
     [q] = quotes_of(nlp, text)
@@ -275,17 +266,6 @@ def test_aside_clause_keeps_its_own_speaker(nlp):
     assert text[q.speaker_start : q.speaker_end] == "he"
     assert q.speaker == "Tom Baker"
     assert q.cue == "tweeted"
-
-
-def test_single_newlines_break_paragraphs_even_with_a_blank_line_elsewhere(nlp):
-    text = (
-        "Tom Baker and Maria Lopez spoke.\n\nIt was a long night.\n"
-        "“The first line has its own speaker,” Baker said.\n"
-        "“The second line is a new paragraph of the same remarks.”\n"
-        "Lopez said she disagreed with him."
-    )
-    first, second = quotes_of(nlp, text)
-    assert first.speaker == second.speaker == "Tom Baker"
 
 
 def test_phrasal_cue_went_on(nlp):
@@ -493,19 +473,79 @@ SPEAKER_CASES = {
         "saying he has been a pioneer in promoting women in his companies and calling him “a feminist.”",
         "Maria Lopez",
     ),
-    # Two quotes, whatever verb the parse hung the later one from.
     "participle_hung_from_the_quoted_words_goes_to_who_reports_them": (
         "The two lawmakers, however, argue that “there is no reason for delay,” citing a case in which "
         'a clerk was fined for "gross negligence."',
-        "The two lawmakers",
+        ("The two lawmakers", "The two lawmakers"),
     ),
     "second_verb_hung_from_a_quoted_word_goes_to_the_main_subject": (
         'Tom Baker spoke at the hall. He called it "shameful" and called on leaders "not to feed that fear."',
-        "Tom Baker",
+        ("Tom Baker", "Tom Baker"),
     ),
     "participle_opening_a_sentence_goes_on_with_the_subject_before": (
         "Later in the show, Maria Lopez said of the audit that the county report “was not good.” "
         "Adding, “Now, like with all of these audits, what they find is never that bad.”",
+        ("Maria Lopez", "Maria Lopez"),
+    ),
+    "speaker_after_name_and_title_and_the_next_quote_keeps_it": (
+        "''We do not think the bridge is safe,'' Tom Baker, the chief engineer of the Brookfield water board, "
+        "said on Sunday. ''The cracks have grown every month since the flood.''",
+        ("Tom Baker", "Tom Baker"),
+    ),
+    "single_newlines_break_paragraphs_even_with_a_blank_line_elsewhere": (
+        "Tom Baker and Maria Lopez spoke.\n\nIt was a long night.\n"
+        "“The first line has its own speaker,” Baker said.\n"
+        "“The second line is a new paragraph of the same remarks.”\n"
+        "Lopez said she disagreed with him.",
+        ("Tom Baker", "Tom Baker"),
+    ),
+    "heading_after_a_quote_is_no_signature": (
+        "Tom Baker said the city would not leave the region.\n\n"
+        "“That is because this region remains the most important one for our future.”\n\n"
+        "BRIDGE COUNTER.\n\n"
+        "Maria Lopez took the stage next.",
+        "Tom Baker",
+    ),
+    "participle_after_a_quote_is_no_inverted_cue": (
+        "Tom Baker has delivered an impassioned defense of “Salem values,” saying the city embodied the "
+        "“bravery, heart and soul of Oregon.”",
+        ("Tom Baker", "Tom Baker"),
+    ),
+    "line_about_someone_after_a_quote_is_no_signature": (
+        "Tom Baker told the council on Monday:\n\n"
+        "“We will finish the bridge before the winter comes.”\n\n"
+        "Maria Lopez disagreed with the schedule and left early.",
+        "Tom Baker",
+    ),
+    "pronoun_goes_to_the_speaker_of_the_main_clause": (
+        "Tom Baker said that Carl Henning has energized a lot of young voters this year. "
+        "He added, “What I am so impressed with is that we have these new people.”",
+        "Tom Baker",
+    ),
+    "cue_in_a_clause_about_someone_else_keeps_the_speaker": (
+        "“We will stay in the race,” said Tom Baker, a Nevada delegate, who noted that his rival Carl Henning "
+        "wrote to the party. “I hold the chair responsible for this mess.”",
+        ("Tom Baker", "Tom Baker"),
+    ),
+    "relative_pronoun_after_an_apposition_is_the_named_person": (
+        "“She crushed him,” said Rep. Tim Waller, a Clinton endorser, who noted the calls. "
+        "“In terms of incoming calls, it was close.”",
+        ("Tim Waller", "Tim Waller"),
+    ),
+    "the_vice_president_is_not_the_president": (
+        "President Tom Baker and Vice President Carl Henning toured the plant. "
+        "The vice president said the plant was “the pride of the county.”",
+        "Carl Henning",
+    ),
+    "dashed_sentence_after_a_quote_is_no_signature": (
+        "Tom Baker told the council on Monday:\n\n"
+        "“We will finish the bridge before the winter comes.”\n\n"
+        "- Maria Lopez won 84 percent of the vote in the county.",
+        "Tom Baker",
+    ),
+    "person_after_an_inverted_cue_beats_a_thing_taken_for_subject": (
+        "The rejection of the treaty signals “the beginning of the end” for the union, said Maria Lopez, "
+        "a historian at Dayton College.",
         "Maria Lopez",
     ),
 }
@@ -513,7 +553,9 @@ SPEAKER_CASES = {
 
 @pytest.mark.parametrize("text, speaker", SPEAKER_CASES.values(), ids=SPEAKER_CASES.keys())
 def test_speaker_of_every_quote(nlp, text, speaker):
-    assert {q.speaker for q in quotes_of(nlp, text)} == {speaker}
+    # one speaker: the text holds one quote; a tuple: one speaker per quote, in order
+    expected = (speaker,) if isinstance(speaker, str) else speaker
+    assert tuple(q.speaker for q in quotes_of(nlp, text)) == expected
 
 
 VOX_POPS = (
@@ -547,49 +589,10 @@ def test_pull_quote_signed_inside_its_marks(nlp):
     assert text[q.start : q.end] == q.text
 
 
-def test_heading_after_a_quote_is_no_signature(nlp):
-    text = (
-        "Tom Baker said the city would not leave the region.\n\n"
-        "“That is because this region remains the most important one for our future.”\n\n"
-        "BRIDGE COUNTER.\n\n"
-        "Maria Lopez took the stage next."
-    )
-    [q] = quotes_of(nlp, text)
-    assert q.speaker == "Tom Baker"
-
-
 def test_any_verb_framing_an_utterance_with_its_subject_before_it(nlp):
     text = "“You will never be mayor,” an angry Ana Ruiz retaliated."
     [q] = quotes_of(nlp, text)
     assert (text[q.speaker_start : q.speaker_end], q.cue) == ("an angry Ana Ruiz", "retaliated")
-
-
-def test_participle_after_a_quote_is_no_inverted_cue(nlp):
-    text = (
-        "Tom Baker has delivered an impassioned defense of “Salem values,” saying the city embodied the "
-        "“bravery, heart and soul of Oregon.”"
-    )
-    quotes = quotes_of(nlp, text)
-    assert [q.speaker for q in quotes] == ["Tom Baker", "Tom Baker"]
-
-
-def test_line_about_someone_after_a_quote_is_no_signature(nlp):
-    text = (
-        "Tom Baker told the council on Monday:\n\n"
-        "“We will finish the bridge before the winter comes.”\n\n"
-        "Maria Lopez disagreed with the schedule and left early."
-    )
-    [q] = quotes_of(nlp, text)
-    assert q.speaker == "Tom Baker"
-
-
-def test_pronoun_goes_to_the_speaker_of_the_main_clause(nlp):
-    text = (
-        "Tom Baker said that Carl Henning has energized a lot of young voters this year. "
-        "He added, “What I am so impressed with is that we have these new people.”"
-    )
-    [q] = quotes_of(nlp, text)
-    assert q.speaker == "Tom Baker"
 
 
 def test_main_clause_cue_between_quotes_hands_the_word_over(nlp):
@@ -600,33 +603,6 @@ def test_main_clause_cue_between_quotes_hands_the_word_over(nlp):
     first, second = quotes_of(nlp, text)
     assert first.speaker == "Ana Ebeling"
     assert text[second.speaker_start : second.speaker_end] == "her husband"
-
-
-def test_cue_in_a_clause_about_someone_else_keeps_the_speaker(nlp):
-    text = (
-        "“We will stay in the race,” said Tom Baker, a Nevada delegate, who noted that his rival Carl Henning "
-        "wrote to the party. “I hold the chair responsible for this mess.”"
-    )
-    first, second = quotes_of(nlp, text)
-    assert first.speaker == second.speaker == "Tom Baker"
-
-
-def test_relative_pronoun_after_an_apposition_is_the_named_person(nlp):
-    text = (
-        "“She crushed him,” said Rep. Tim Waller, a Clinton endorser, who noted the calls. "
-        "“In terms of incoming calls, it was close.”"
-    )
-    quotes = quotes_of(nlp, text)
-    assert [q.speaker for q in quotes] == ["Tim Waller", "Tim Waller"]
-
-
-def test_the_vice_president_is_not_the_president(nlp):
-    text = (
-        "President Tom Baker and Vice President Carl Henning toured the plant. "
-        "The vice president said the plant was “the pride of the county.”"
-    )
-    [q] = quotes_of(nlp, text)
-    assert q.speaker == "Carl Henning"
 
 
 def test_new_cue_between_broken_quotes_speaks_anew(nlp):
@@ -642,16 +618,6 @@ def test_closing_mark_glued_to_the_speaker(nlp):
     [q] = quotes_of(nlp, text)
     assert q.cue == "said"
     assert "Lopez" in text[q.speaker_start : q.speaker_end]
-
-
-def test_dashed_sentence_after_a_quote_is_no_signature(nlp):
-    text = (
-        "Tom Baker told the council on Monday:\n\n"
-        "“We will finish the bridge before the winter comes.”\n\n"
-        "- Maria Lopez won 84 percent of the vote in the county."
-    )
-    [q] = quotes_of(nlp, text)
-    assert q.speaker == "Tom Baker"
 
 
 READER_QUOTE_VARIANTS = (
@@ -711,15 +677,6 @@ def test_fragment_in_a_new_sentence_goes_to_its_own_subject(nlp):
     first, second = quotes_of(nlp, text)
     assert first.speaker == "Tom Baker"
     assert second.speaker == "Maria Lopez"
-
-
-def test_person_after_an_inverted_cue_beats_a_thing_taken_for_subject(nlp):
-    text = (
-        "The rejection of the treaty signals “the beginning of the end” for the union, said Maria Lopez, "
-        "a historian at Dayton College."
-    )
-    [q] = quotes_of(nlp, text)
-    assert q.speaker == "Maria Lopez"
 
 
 def test_person_the_inverted_cue_reports_about_does_not_speak(nlp):
