@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from storyline.analyze import Analyzer
-from storyline.analyze.timex_values import Period, period
+from storyline.analyze.timex_values import Period, label, period
 from storyline.compare.timeline import TimelineSource, build_timeline
 from storyline.model import Article, Provenance, Source
 
@@ -101,6 +101,34 @@ def test_period_granularities():
     assert period("201") == Period("decade", date(2010, 1, 1), date(2019, 12, 31))
     assert period("2026-02-30") is None
     assert period("P3D") is None and period("PRESENT_REF") is None
+
+
+@pytest.mark.parametrize(
+    "value, said",
+    [("2026-09", "September 2026"), ("2025-SU", "summer 2025"), ("201", "the 2010s"), ("18", "the 1800s"),
+     ("2021-W39", "week 39 of 2021"), ("2026-Q3", "Q3 2026"), ("2026-H1", "first half of 2026"),
+     ("2026-05-12", "2026-05-12"), ("2026-05-12T14:00", "2026-05-12 14:00"), ("PRESENT_REF", "PRESENT_REF")],
+)
+def test_values_read_as_a_reader_says_them(value, said):
+    assert label(value) == said
+
+
+def events_of(text: str, published: datetime | None = FIRST):
+    item = article("Tidewater", text, published)
+    (analysis,) = Analyzer().pipe([item])
+    return build_timeline([TimelineSource(item.id, item.text, analysis, item.published)])
+
+
+def test_a_century_describes_and_dates_no_event():
+    events = events_of("The museum lost a 19th-century seascape on Tuesday. It was painted in 1874.")
+    assert sorted(e.date for e in events) == ["1874", "2026-05-12"]
+
+
+def test_words_cut_from_an_events_sentence_are_marked():
+    [event] = events_of("Ana Ruiz, the mayor of Orla, said on Tuesday that the bridge would close; the council disagreed.")
+    assert event.event == "Ana Ruiz, the mayor of Orla, said on Tuesday that the bridge would close …"
+    source = event.sources[0]
+    assert source.text == "Ana Ruiz, the mayor of Orla, said on Tuesday that the bridge would close"
 
 
 def test_a_dateline_is_no_event():

@@ -70,3 +70,30 @@ def _months(granularity: str, year: int, month: int, count: int) -> Period:
     last_month = month + count - 1
     end_year, end_month = year + (last_month - 1) // 12, (last_month - 1) % 12 + 1
     return Period(granularity, date(year, month, 1), date(end_year, end_month, monthrange(end_year, end_month)[1]))
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+_SEASON_NAMES = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+_HALF_NAMES = {"1": "first half", "2": "second half"}
+
+
+def label(value: str) -> str:
+    """A TIMEX3 value as a reader says it: "September 2026", "summer 2025", "the 2010s"; days and
+    other values stay as they are (2026-09-30 sorts and reads)."""
+    if m := _MONTH.match(value):
+        return f"{_MONTH_NAMES[int(m[2]) - 1]} {m[1]}" if 1 <= int(m[2]) <= 12 else value
+    if m := _WEEK.match(value):
+        return f"week {int(m[2])} of {m[1]}" + (" (weekend)" if value.endswith("-WE") else "")
+    if m := _QUARTER.match(value):
+        return f"Q{m[2]} {m[1]}"
+    if m := _HALF.match(value):
+        return f"{_HALF_NAMES[m[2]]} of {m[1]}"
+    if m := _SEASON.match(value):
+        return f"{_SEASON_NAMES[m[2]]} {m[1]}"
+    if m := _DECADE.match(value):
+        return f"the {m[1]}0s"
+    if m := _CENTURY.match(value):
+        return f"the {m[1]}00s"
+    day, time = value.split("T", 1) if "T" in value else (value, "")
+    return f"{day} {time}" if time and _DAY.match(day) else value

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.compare.quotes import side_by_side
-from storyline.analyze.timex_values import period
+from storyline.analyze.timex_values import label, period
 from storyline.model import Brief, BriefArticle, to_jsonable
 
 FORMATS = ("terminal", "markdown", "html", "json")
@@ -125,7 +125,7 @@ def _terminal_brief(console: Console, brief: Brief) -> None:
         for t in brief.timeline:
             flag = " [dim](inferred)[/]" if t.inferred else ""
             who = ", ".join(dict.fromkeys(names.get(s.article, s.article) for s in t.sources))
-            console.print(f"  {escape(t.date):<12} {escape(_one_line(t.event))}{flag} [dim]({escape(who)})[/]")
+            console.print(f"  {escape(label(t.date)):<14} {escape(_one_line(t.event))}{flag} [dim]({escape(who)})[/]")
     console.print("\n[bold]Articles[/]")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
     for col in ("published", "outlet", "title", "note"):
@@ -178,7 +178,7 @@ def _markdown_brief(brief: Brief) -> str:
         lines += ["## Timeline", "", "| date | event | inferred | sources |", "|---|---|---|---|"]
         for t in brief.timeline:
             who = ", ".join(dict.fromkeys(names.get(s.article, s.article) for s in t.sources))
-            lines.append(f"| {md(t.date)} | {md(t.event)} | {'yes' if t.inferred else ''} | {md(who)} |")
+            lines.append(f"| {md(label(t.date))} | {md(t.event)} | {'yes' if t.inferred else ''} | {md(who)} |")
         lines.append("")
     lines += ["## Articles", "", "| published | outlet | title | note |", "|---|---|---|---|"]
     marks = article_marks(brief)
@@ -199,6 +199,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["one_line"] = _one_line
+    env.filters["timex"] = label
     return env
 
 
@@ -240,7 +241,7 @@ def timeline_chart(brief: Brief) -> dict | None:
     dots = []
     for k, (t, d) in enumerate(points):
         x = CHART_LEFT + usable * (d - first).days / span
-        dots.append({"x": round(x, 1), "y": 40 + 14 * (k % 4), "event": t, "label": t.date})
+        dots.append({"x": round(x, 1), "y": 40 + 14 * (k % 4), "event": t, "label": label(t.date)})
     return {"width": CHART_WIDTH, "height": 110, "dots": dots, "first": _label(first), "last": _label(last)}
 
 

@@ -3,7 +3,8 @@
 Every DATE or TIME expression the analysis resolved to a calendar value gives
 an event: the clause around the expression (cut at ';', ':', dashes and
 clause-opening conjunctions, trimmed to ``MAX_EVENT_WORDS`` words around it).
-Durations, sets, ``*_REF`` values and values with unknown digits are left out.
+Durations, sets, ``*_REF`` values, centuries ("a 19th-century painting") and values with
+unknown digits are left out; "…" marks the words of a sentence cut from an event.
 Relative expressions were resolved against each article's own publication
 date by the analysis; an undated article's relative expressions are resolved
 here against the story's earliest date and marked ``inferred``.
@@ -25,7 +26,7 @@ from storyline.compare.align import REPORTING_LEMMAS
 from storyline.dedup.syndication import dateline_end
 from storyline.model import Analysis, SpanRef, TimelineEvent, Timex
 
-MAX_EVENT_WORDS = 24
+MAX_EVENT_WORDS = 40
 # Share of the smaller clause's content lemmas the other must share to be the same event.
 MIN_EVENT_OVERLAP = 0.3
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
@@ -54,6 +55,7 @@ class _Event:
     granularity: str
     inferred: bool
     span: SpanRef
+    text: str  # the clause, with "…" where it was cut out of its sentence
     lemmas: set[str]
     published: datetime | None
 
@@ -91,6 +93,13 @@ def _clause(text: str, sentence: tuple[int, int], timex: Timex) -> tuple[int, in
     return start, end
 
 
+def _excerpt(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
+    """The clause as shown, "…" marking the words of its sentence left out before or after it."""
+    before = "… " if text[sentence[0] : start].strip(_TRIM) else ""
+    after = " …" if text[end : sentence[1]].strip(_TRIM + ".!?") else ""
+    return before + re.sub(r"\s+", " ", text[start:end]) + after
+
+
 def _sentence_of(analysis: Analysis, timex: Timex) -> tuple[int, int]:
     return next(((s, e) for s, e in analysis.sentences if s <= timex.start < e), (timex.start, timex.end))
 
@@ -113,16 +122,18 @@ def _events(source: TimelineSource, anchor: date | None) -> list[_Event]:
     for timex in source.analysis.timexes:
         if timex.start < dateline:  # the dateline's date is when the report was filed, not an event
             continue
-        start, end = _clause(source.text, _sentence_of(source.analysis, timex), timex)
+        sentence = _sentence_of(source.analysis, timex)
+        start, end = _clause(source.text, sentence, timex)
         tense = FUTURE if _FUTURE_MARKER.search(source.text, start, timex.start) else None
         placed = _calendar_value(timex, anchor if source.published is None else None, tense)
-        if placed is None or period(placed[0]) is None:
-            continue
-        value, inferred = placed
-        granularity = period(value).granularity  # type: ignore[union-attr]
+        when = period(placed[0]) if placed is not None else None
+        if when is None or when.granularity == "century":
+            continue  # a "19th-century painting" is no event
+        value, inferred = placed  # type: ignore[misc]
         span = SpanRef(source.article, start, end, source.text[start:end])
-        day = value.split("T", 1)[0]
-        events.append(_Event(day, granularity, inferred, span, _lemmas(source.analysis, start, end, timex), source.published))
+        shown = _excerpt(source.text, sentence, start, end)
+        lemmas = _lemmas(source.analysis, start, end, timex)
+        events.append(_Event(value.split("T", 1)[0], when.granularity, inferred, span, shown, lemmas, source.published))
     return events
 
 
@@ -157,5 +168,4 @@ def _timeline_event(group: list[_Event]) -> TimelineEvent:
     for e in group:
         if all((s.article, s.start) != (e.span.article, e.span.start) for s in sources):
             sources.append(e.span)
-    event = re.sub(r"\s+", " ", first.span.text)
-    return TimelineEvent(first.date, first.granularity, all(e.inferred for e in group), event, sources)
+    return TimelineEvent(first.date, first.granularity, all(e.inferred for e in group), first.text, sources)

@@ -37,6 +37,7 @@ def create_app(store_url: str | None = None, token: str | None = None, auth: boo
     app.state.tokens = TokenCheck(token or os.environ.get(TOKEN_ENV) or None, auth)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
     env.globals.update(auth=auth, chip=render.chip, when=render.when)
+    env.filters["timex"] = render.timex_label
     app.state.templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 
+from storyline.analyze.timex_values import label as timex_label
 from storyline.model import Analysis, TimelineEvent
 
 
@@ -208,9 +209,9 @@ def timeline_svg(events: Sequence[TimelineEvent], width: int = 760, row: int = 2
             else f'<rect x="{x0:.1f}" y="{y - 5:.1f}" width="{x1 - x0:.1f}" height="10" rx="3" class="event{hollow}"/>'
         )
         parts.append(
-            f"<g><title>{escape(e.date)}{' (inferred)' if e.inferred else ''}: {escape(e.event)}</title>"
+            f"<g><title>{escape(timex_label(e.date))}{' (inferred)' if e.inferred else ''}: {escape(e.event)}</title>"
             f'<line x1="{left}" y1="{y:.1f}" x2="{text_x - 6}" y2="{y:.1f}" class="guide"/>{mark}'
-            f'<text x="{text_x}" y="{y + 4:.1f}" class="label"><tspan class="date">{escape(e.date)}</tspan> '
+            f'<text x="{text_x}" y="{y + 4:.1f}" class="label"><tspan class="date">{escape(timex_label(e.date))}</tspan> '
             f"{escape(_clip(e.event, 62))}</text></g>"
         )
     height = top + len(placed) * row + 8
