@@ -76,7 +76,8 @@ def component_costs(nlp: Language, texts: list[str], batch_size: int) -> dict[st
         costs["tokenizer"] += time.perf_counter() - t0
         for name in nlp.pipe_names:
             t0 = time.perf_counter()
-            docs = list(nlp.get_pipe(name).pipe(docs, batch_size=batch_size))
+            component = nlp.get_pipe(name)
+            docs = list(component.pipe(docs, batch_size=batch_size)) if hasattr(component, "pipe") else list(map(component, docs))
             costs[name] += time.perf_counter() - t0
     return costs
 
@@ -86,6 +87,13 @@ def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
     print(f"\n{title}")
     for row in [header, ["-" * w for w in widths], *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip(), flush=True)
+
+
+def _cost_cells(costs: dict[str, float], name: str, total: float) -> list[str]:
+    """Seconds and share of one component, or dashes for a component the pipeline lacks."""
+    if name not in costs:
+        return ["-", "-"]
+    return [f"{costs[name]:.2f}", f"{costs[name] / total:.0%}"]
 
 
 def main() -> None:
@@ -112,8 +120,8 @@ def main() -> None:
     print_table(
         "Component cost, single process (seconds, share)",
         ["component", "as packaged", "share", "storyline", "share"],
-        [[name, f"{packaged_costs[name]:.2f}", f"{packaged_costs[name] / totals[0]:.0%}",
-          f"{our_costs[name]:.2f}", f"{our_costs[name] / totals[1]:.0%}"] for name in packaged_costs]
+        [[name, *_cost_cells(packaged_costs, name, totals[0]), *_cost_cells(our_costs, name, totals[1])]
+         for name in dict.fromkeys([*our_costs, *packaged_costs])]
         + [["total", f"{totals[0]:.2f}", "", f"{totals[1]:.2f}", ""]],
     )
 

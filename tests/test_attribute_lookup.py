@@ -7,7 +7,7 @@ import pytest
 from storyline.analyze import AnalysisInput, Analyzer
 from storyline.analyze.attribute_lookup import AttributeLookup
 from storyline.analyze.lemma_cache import LemmaCache
-from storyline.analyze.nlp import load_nlp, load_packaged_nlp
+from storyline.analyze.nlp import load_nlp, load_packaged_nlp, read_news
 from storyline.model import to_jsonable
 
 # Every kind of rule the English pipeline holds: tag map, word + tag morph rules, the
@@ -29,7 +29,7 @@ def annotations(nlp, text):
 
 @pytest.fixture(scope="module")
 def pipelines():
-    return load_packaged_nlp(), load_nlp()
+    return read_news(load_packaged_nlp()), load_nlp()
 
 
 def test_storyline_pipeline_uses_the_lookup(pipelines):

@@ -188,6 +188,16 @@ def test_sentence_after_a_finished_quote_is_not_its_cue(nlp):
     assert second.speaker == "Tom Baker"
 
 
+def test_a_blank_line_ends_a_sentence_even_after_a_closing_mark_so_the_next_one_parses(nlp):
+    text = (
+        "“Who are you going to trust on safety and on keeping people safe?”\n\n"
+        "Maria Lopez, speaking on local radio, called Tom Baker a “blowhard,” and said his remarks were wrong."
+    )
+    doc = nlp(text)
+    assert [s.start_char for s in doc.sents if not s.text.isspace()] == [0, text.index("Maria")]
+    assert [q.speaker for q in find_quotes(doc, find_entities(doc))][-1] == "Maria Lopez"
+
+
 def test_markup_attributes_and_titles_are_not_quotes(nlp):
     text = (
         '<tweet author="brookfieldmayor" id="12345">Open on Sunday</tweet>\n\n'
@@ -358,6 +368,20 @@ def test_cue_right_after_a_quoted_fragment_frames_the_sentence(nlp):
 
 # One quote, one speaker: constructions from the PolNeAR train error analysis.
 SPEAKER_CASES = {
+    "according_to_someone_before_a_quote_with_no_cue": (
+        "Over the long term, according to the budget office, the rise in debt ''is mainly due to rising costs.''",
+        "the budget office",
+    ),
+    "words_after_a_dash_spell_out_what_the_subject_did": (
+        "Maria Lopez also defended the toll plan -- “I think it is the fairest way to pay for the bridge.”",
+        "Maria Lopez",
+    ),
+    "words_after_a_dash_are_no_things_words": (
+        "Outside the hall, a banner hung from the gate -- “We will not pay these tolls, and we will keep coming back.”",
+        (None,),
+    ),
+    "no_space_before_the_opening_mark": ("Tom Baker said,“We are going forward.”", "Tom Baker"),
+    "no_space_after_a_transcript_colon": ('Maria Lopez:"We learned that from the staff."', "Maria Lopez"),
     "inverted_cue_after_a_double_space": (
         "Tom Baker spoke at the hall.\n\n“The vote was fair and the count was clean,”  added Maria Lopez.",
         "Maria Lopez",
@@ -574,6 +598,35 @@ def test_reader_quotes_each_signed_on_their_own_line(nlp):
     quotes = quotes_of(nlp, VOX_POPS)
     assert [q.speaker for q in quotes] == ["Jane Morrow", "Carl Henning", "Priya Natarajan", "Lena Osei"]
     assert all(VOX_POPS[q.speaker_start : q.speaker_end] == q.speaker for q in quotes)
+
+
+HEADED_VOX_POPS = (
+    "We asked readers what the new bridge means to them.\n\n"
+    "Jane Morrow, 34, Dayton, Ohio:\n"
+    "“I drive across it every morning and it saves me twenty minutes.”\n\n"
+    "Carl Henning, retired teacher\n\n"
+    "“The old bridge was a disgrace. This one is beautiful.”\n\n"
+    "Priya Natarajan, nurse, Springfield\n"
+    '"It took them far too long to build."'
+)
+
+
+def test_reader_quotes_each_headed_by_the_line_above(nlp):
+    # a names line under a quote heads the next quote here, since the first quote had a head
+    quotes = quotes_of(nlp, HEADED_VOX_POPS)
+    assert [q.speaker for q in quotes] == ["Jane Morrow", "Carl Henning", "Priya Natarajan"]
+    assert all(HEADED_VOX_POPS[q.speaker_start : q.speaker_end] == q.speaker for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "above",
+    ["Martin Alvarez via Getty Images.\n\n", "Clinton, surprise populist;\n", "Reuters Pictures, 2016\n\n"],
+    ids=["photo_credit", "headline", "not_a_person"],
+)
+def test_a_line_above_a_quote_with_a_cue_heads_nothing(nlp, above):
+    text = above + "“We will not stop,” the mayor said."
+    [q] = quotes_of(nlp, text)
+    assert q.speaker == "the mayor"
 
 
 def test_pull_quote_signed_inside_its_marks(nlp):

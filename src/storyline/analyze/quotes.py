@@ -593,7 +593,12 @@ def _subject_parsed_as_head(verb: Token) -> bool:
     a participle too, but with no agent of its own: not "the plan proposed by Ana Ruiz")."""
     if verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
         return False
-    return verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and verb.head.dep_ == "ROOT" and verb.head.i < verb.i
+    if verb.dep_ != "acl" or verb.tag_ not in ("VBD", "VBN") or verb.head.i > verb.i:
+        return False
+    # or from the subject of the main verb, when it takes an object: "Ana Ruiz, on the radio,
+    # called Tom Baker a “blowhard” and said …"
+    acts = verb.head.dep_ == "nsubj" and any(c.dep_ in ("dobj", "oprd") for c in verb.children)
+    return verb.head.dep_ == "ROOT" or acts
 
 
 def _passive_agent(ctx: _Context, cue: Token) -> Token | None:
@@ -1226,7 +1231,7 @@ def _attribution_of(
     ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None
 ) -> tuple[_Attribution, bool]:
     """Who said ``q`` and whether it is a fragment; a bare quote paragraph goes to the speaker before."""
-    signed = _signature(ctx, q)
+    signed = _signature(ctx, q, previous)
     if signed is not None:
         return signed, False
     labelled = _dash_label(ctx, q)
@@ -1240,11 +1245,12 @@ def _attribution_of(
         or _verb_after_utterance(ctx, q)
         or _leading_cue(ctx, q)
         or _lead_in_cue(ctx, q)
+        or _according_in_sentence(ctx, ctx.doc[ctx.token_at(q.start)])  # "According to Ana, it ''is …''"
     )
     partial = _is_partial(ctx, q, cue)
     if cue is not None:
         return _attribute(ctx, cue), partial
-    named = _named_before_colon(ctx, q)
+    named = _headed(ctx, q, previous) or _named_before_colon(ctx, q) or _after_dash(ctx, q)
     if named is not None:
         return named, partial
     clause = _clause_above(ctx, q)
@@ -1313,10 +1319,11 @@ _AFTER_SIGNED = " \t\n.,'\"”»"
 MAX_SIGNATURE_WORDS = 16
 
 
-def _signature(ctx: _Context, q: _Marked) -> _Attribution | None:
+def _signature(ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None) -> _Attribution | None:
     """A quote that fills its paragraph, signed after a dash on the same line or the next
     (“…” / "— Ana Ruiz, the mayor."), or without a dash by words that only name someone, on the
-    same line or the next (“…” / "Ana Ruiz, 34, Salem, Oregon"): letters, vox pops, pull quotes."""
+    same line or the next (“…” / "Ana Ruiz, 34, Salem, Oregon"), unless a names line heads the
+    quote: then the names line under it heads the next quote. Letters, vox pops, pull quotes."""
     if ctx.lead(q.open_at):
         return None
     para_hi = ctx.paragraph_bounds(q.open_at)[1]
@@ -1329,8 +1336,34 @@ def _signature(ctx: _Context, q: _Marked) -> _Attribution | None:
     if para_hi >= len(ctx.text):
         return None
     dash = _SIGNATURE_DASH.match(ctx.text, para_hi)
+    if dash is None and _headed(ctx, q, previous) is not None:
+        return None
     line_end = ctx.paragraph_bounds(para_hi)[1]
     return _signer(ctx, dash.end() if dash else para_hi, line_end, dashed=dash is not None)
+
+
+def _headed(ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None) -> _Attribution | None:
+    """A quote that opens its line under a line that only names someone, as vox pops are laid out
+    ("Ana Ruiz, 34, Salem:" / “…”). Right under another quote, that line may sign the quote above
+    instead (“…” / Ana Ruiz / “…”): it heads this one only when the quote above had a head too."""
+    lo = ctx.paragraph_start(q.open_at)
+    if lo == 0 or ctx.lead(q.open_at) or not _DOUBLE_MARKS.match(ctx.text, q.open_at):
+        return None
+    head_lo, head_hi = ctx.paragraph_bounds(lo - 1)
+    person = ctx.entity_at(head_lo, head_lo + 1)
+    if person is None or person.label != "PERSON" or person.start != head_lo:
+        return None  # a headline or a photo credit over a quote
+    head_end = _rstrip_at(ctx.text, head_hi, head_lo)
+    if ctx.text[head_end - 1 : head_end] == ":":
+        head_end -= 1
+    if ctx.text.endswith(_CLOSING_MARKS, 0, _rstrip_at(ctx.text, head_lo, 0)):
+        span = previous[1].speaker_span if previous is not None else None
+        if span is None or span[0] > previous[0].open_at:
+            return None
+    return _signer(ctx, head_lo, head_end, dashed=False)
+
+
+_CLOSING_MARKS = ('"', "”", "''", "’")
 
 
 def _signed_inside(ctx: _Context, q: _Marked) -> tuple[_Marked, _Attribution] | None:
@@ -1484,6 +1517,30 @@ def _named_before_colon(ctx: _Context, q: _Marked) -> _Attribution | None:
         return None  # whom a message went to: "… delivered a blunt message to Ana Ruiz: “…”"
     e = _labelled_person(ctx, e) or e
     return _Attribution(e.canonical, (e.start, e.end), None, guessed=True)
+
+
+_LEAD_DASH = re.compile(r"(?:\s[-–—]|--|—)$")
+
+
+def _after_dash(ctx: _Context, q: _Marked) -> _Attribution | None:
+    """"Ana Ruiz also defended the plan -- “It works.”": words set after a dash spell out what the
+    clause before has a named person (or a pronoun for one) do; a guess, for want of a cue."""
+    if not _LEAD_DASH.search(ctx.lead(q.open_at)):
+        return None
+    node = ctx.doc[ctx.token_at(q.open_at) - 1]
+    while node.is_punct or node.is_space:
+        node = node.nbor(-1) if node.i > 0 else None
+        if node is None:
+            return None
+    for _ in range(MAX_HEAD_STEPS):
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
+            break
+        node = node.head
+    subject = _subject(ctx, node) if node.pos_ in ("VERB", "AUX") else None
+    if subject is None or not (_is_speaker_entity(ctx, subject) or _resolvable_pronoun(subject)):
+        return None
+    span = _phrase_span(ctx, subject)
+    return _Attribution(_resolve(ctx, subject, span), span, None, guessed=True)
 
 
 def _labelled_person(ctx: _Context, last: Entity) -> Entity | None:

@@ -14,6 +14,7 @@ from rich.table import Table
 from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, eval_app, fail
 from storyline.cluster import ArticleFeatures, Decision, DocFreq, ScoreModel, article_features, cluster, explain
 from storyline.cluster.batch import fit_corpus
+from storyline.cluster.online import Move
 from storyline.ingest import read_paths
 from storyline.model import Article, IngestError
 from storyline.storage import Store
@@ -69,6 +70,7 @@ class WhyInputs:
     model: ScoreModel
     story_of: dict[str, str]
     decisions: list[Decision]  # only when clustered here (--input)
+    moves: list[Move]  # the two articles' moves at the end, only when clustered here
     arrivals: dict[str, int]  # the two articles' positions in the corpus's publication order
 
 
@@ -84,7 +86,7 @@ def why_from_file(ids: tuple[str, str], path: Path) -> WhyInputs:
     result = cluster(articles, analyses, model)
     story_of = {s.id: s.story for s in result.assignments}
     return WhyInputs({i: features[i] for i in ids}, idf, model, story_of, [result.decisions[i] for i in ids],
-                     {i: arrivals[i] for i in ids})
+                     [m for m in result.moves if m.article in ids], {i: arrivals[i] for i in ids})
 
 
 def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
@@ -103,7 +105,7 @@ def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
     features = {x.id: article_features(x, analyses[x.id]) for x in found}
     wanted = set(features)
     story_of = {s.id: s.story for s in store.get_story_assignments() if s.id in wanted}
-    return WhyInputs(features, idf, model, story_of, [], {i: arrivals[i] for i in features})
+    return WhyInputs(features, idf, model, story_of, [], [], {i: arrivals[i] for i in features})
 
 
 def _stored_features(store: Store, chunk: int = 500) -> Iterator[ArticleFeatures]:
@@ -142,7 +144,7 @@ def why_command(
     same_story = stories[0] is not None and stories[0] == stories[1]
     if fmt is not OutputFormat.table:
         emit([{"explanation": e, "same_story": same_story, "stories": dict(zip((fa.id, fb.id), stories)),
-               "decisions": inputs.decisions}], OutputFormat.json)
+               "decisions": inputs.decisions, "moves": inputs.moves}], OutputFormat.json)
         return
     verdict = "together" if e.together else "apart"
     console.print(f"[bold]{fa.id}[/] vs [bold]{fb.id}[/]  model {e.model}: p = {e.probability:.3f} "
@@ -157,6 +159,9 @@ def why_command(
         how = f"joined {d.story}" if d.joined else f"started {d.story}"
         best = f"best candidate {d.best.story} p = {d.best.probability:.3f}" if d.best else "no candidate"
         console.print(f"{d.article}: {how} ({best}, {d.candidates} candidates); now in {inputs.story_of[d.article]}")
+    for m in inputs.moves:
+        console.print(f"{m.article}: moved at the end from {m.left} to {m.joined} "
+                      f"(p = {m.probability:.3f} there, {m.stay:.3f} to stay)")
     if not inputs.decisions:
         for x, story in zip((fa.id, fb.id), stories):
             console.print(f"{x}: stored in story {story or '- (not clustered yet: run storyline brief)'}")
