@@ -22,7 +22,8 @@ the one-minute load average when the row finished (the machine is shared): compa
 - cluster: the batch clusterer (``cluster.batch`` semantics) over a stream in publication
   order: pass 1 fits document frequencies, pass 2 computes each article's features from
   its analysis and adds it to ``OnlineClusterer``; features are not kept (two passes
-  instead of a 100k-element feature list).
+  instead of a 100k-element feature list); when the model reassigns articles at the end, the
+  articles of the stories still open are featurised again (``OnlineClusterer.finish``).
 - dedup: articles stored in a fresh SQLite ``Store`` (timed separately), then
   ``find_duplicates(store.iter_articles(), SqlIndex(store))``: the band index in SQLite.
 
@@ -163,7 +164,8 @@ def cluster_worker(n: int) -> dict:
     clusterer = OnlineClusterer(choose_model(sample), idf)
     for article, analysis in data.stream():
         clusterer.add(article_features(article, analysis))
-    clusterer.finish()
+    # pass 3, at the end: the articles of stories still open, featurised again for ``reassign``
+    clusterer.finish(article_features(a, an) for a, an in data.stream() if clusterer.is_open(a.id))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     end_rss = rss_mib()  # the clusterer's state and the corpus still alive
     pred = {a.id: a.story for a in clusterer.assignments()}

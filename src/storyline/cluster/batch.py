@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from storyline.cluster.features import ArticleFeatures, DocFreq, ScoreModel, article_features
-from storyline.cluster.online import Decision, Merge, OnlineClusterer
+from storyline.cluster.online import Decision, Merge, Move, OnlineClusterer
 from storyline.cluster.weights import ARTICLE_MODEL, HEADLINE_MODEL, HEADLINE_UNDATED_MODEL
 from storyline.model import Analysis, Article, Story, StoryAssignment
 
@@ -31,6 +31,7 @@ class ClusterResult:
     decisions: dict[str, Decision]
     merges: list[Merge]
     model: ScoreModel
+    moves: list[Move]
 
 
 def model_for(median_terms: float, undated_share: float) -> ScoreModel:
@@ -76,11 +77,13 @@ def cluster_features(
 ) -> ClusterResult:
     idf, chosen, _ = fit_corpus(features)
     clusterer = OnlineClusterer(model or chosen, idf, **options)  # type: ignore[arg-type]
-    for f in publication_order(features):
+    ordered = publication_order(features)
+    for f in ordered:
         clusterer.add(f)
-    clusterer.finish()
+    clusterer.finish(ordered)
     return ClusterResult(
-        clusterer.assignments(), clusterer.story_records(), clusterer.decisions, clusterer.merges, clusterer.model
+        clusterer.assignments(), clusterer.story_records(), clusterer.decisions, clusterer.merges, clusterer.model,
+        clusterer.moves,
     )
 
 

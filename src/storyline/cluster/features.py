@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Mapping, TypeVar
+from typing import Iterator, Mapping, TypeVar
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -199,6 +200,22 @@ def add_into(target: SparseVec, vec: Mapping[str, float]) -> None:
         target[k] = target.get(k, 0.0) + x
 
 
+def _take_from(target: SparseVec, vec: Mapping[str, float]) -> float:
+    """``add_into`` undone; keys left at rounding noise go, so an emptied vector is empty (no clash).
+    Returns the change in the squared norm of ``target``."""
+    change = 0.0
+    for k, x in vec.items():
+        old = target.get(k, 0.0)
+        left = old - x
+        if abs(left) > 1e-9:
+            target[k] = left
+        else:
+            target.pop(k, None)
+            left = 0.0
+        change += left * left - old * old
+    return change
+
+
 # ---------------------------------------------------------------- profiles
 
 
@@ -247,6 +264,29 @@ class Profile:
         self.first_arrival = _min(self.first_arrival, other.first_arrival)
         self.last_arrival = _max(self.last_arrival, other.last_arrival)
         self.size += other.size
+
+    def subtract(self, other: "Profile") -> None:
+        """Take out an article ``absorb`` added: its vectors and count. The time spans stay (a span
+        cannot be narrowed without the other members), a slight overstatement of the story's span.
+        Cached norms are updated, not recomputed: the cost is the article's size, not the story's."""
+        for name in ("terms", "title", "names", "dates", "numbers", "lead", "rare", *other.entities):
+            target = self.entities.setdefault(name, {}) if name in ENTITY_KINDS else getattr(self, name)
+            change = _take_from(target, other.vector(name))
+            if name in self._norms:
+                self._norms[name] = math.sqrt(max(self._norms[name] ** 2 + change, 0.0))
+        self.size -= other.size
+
+    @contextmanager
+    def without(self, other: "Profile") -> Iterator["Profile"]:
+        """This profile with ``other`` taken out (``subtract``) for the duration, then put back; the
+        cached norms of before are kept, so the story is not recomputed at its next comparison."""
+        norms = dict(self._norms)
+        self.subtract(other)
+        try:
+            yield self
+        finally:
+            self.absorb(other)
+            self._norms = norms
 
     def copy(self) -> "Profile":
         return Profile(
@@ -387,6 +427,9 @@ class ScoreModel:
     # Two stories merge on the mean probability of the smaller one's articles joining the other
     # (``OnlineClusterer.linkage``), else on the probability of their centroids; chosen in training.
     merge_by_linkage: bool = True
+    # At the end, each article of an open story moves to the story it would now join with a higher
+    # probability than its own story without it (``OnlineClusterer.reassign``); chosen in training.
+    reassign: bool = False
 
     def join_bar(self, story_size: int) -> float:
         """The probability an article needs to join a story of ``story_size`` articles."""

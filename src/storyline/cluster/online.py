@@ -11,8 +11,11 @@ candidate story and merged when the articles of the smaller one, on average, wou
 other (``linkage``), or (a choice made in training, ``ScoreModel.merge_by_linkage``) when the
 two centroids score high enough. Centroid to centroid the model overrates a merge of full
 reports: a sum of reports keeps the topic's words and blurs the names that tell two same-type
-events apart. ``finish`` merges until nothing changes and, when the model says
-so, lets small stories join their best story at a lower threshold.
+events apart. ``finish`` merges until nothing changes; when the model says so and the caller
+can list the articles again (the batch clusterer can), each article of a story still open moves
+to the story that now fits it better than its own (``reassign``), which undoes early reports of a
+second event taken into the first one's story; and, when the model says so, it lets small
+stories join their best story at a lower threshold.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Iterable
 
 from storyline.cluster.features import (
     ENTITY_KINDS,
@@ -63,13 +67,24 @@ class Merge:
     probability: float  # the linkage the merge was decided on
 
 
+@dataclass(frozen=True, slots=True)
+class Move:
+    """An article that left the story it was first put in, at the end (``OnlineClusterer.reassign``)."""
+
+    article: str
+    left: str
+    joined: str
+    probability: float  # of joining ``joined``
+    stay: float  # of joining what ``left`` is without it (0 when it was alone there)
+
+
 @dataclass(slots=True)
 class _Story:
     id: str
     seq: int  # creation order; the older story survives a merge
     profile: Profile
     article_ids: list[str]
-    members: list[Profile]  # the profiles of its first ``MEMBERS`` articles, for ``linkage``
+    members: dict[str, Profile]  # article id -> profile, of its first ``MEMBERS`` articles, for ``linkage``
     keys: set[str] = field(default_factory=set)
 
 
@@ -79,11 +94,14 @@ class _Meta:
     source: str
     published: float | None
     title_vec: dict[str, float]
+    arrival: int  # its position in the stream, which its profile was made with
 
 
 # Articles per story that ``linkage`` averages over: the first ones, which set what a story is
 # about (on ECB+ train, 5 scored the same as all of them).
 MEMBERS = 5
+# Rounds of ``reassign`` at the end at most (on ECB+ train, a third round scored the same as two).
+REASSIGN_ROUNDS = 2
 
 
 def story_id(first_article: str) -> str:
@@ -122,6 +140,7 @@ class OnlineClusterer:
         self.meta: dict[str, _Meta] = {}
         self.decisions: dict[str, Decision] = {}
         self.merges: list[Merge] = []
+        self.moves: list[Move] = []
         self._dirty: set[str] = set()
         self._seq = 0
         self._arrivals = 0  # articles observed: the stream's clock when they are undated
@@ -175,9 +194,10 @@ class OnlineClusterer:
             self.idf.add(features)
         if features.published is not None:
             self.advance(features.published)
-        p = profile(features, self.idf, self._arrivals if arrival is None else arrival)
+        arrival = self._arrivals if arrival is None else arrival
+        p = profile(features, self.idf, arrival)
         self._arrivals += 1
-        self.meta[features.id] = _Meta(features.title, features.source, features.published, p.title)
+        self.meta[features.id] = _Meta(features.title, features.source, features.published, p.title, arrival)
         return p, self.candidates(p)
 
     def add(self, features: ArticleFeatures, arrival: int | None = None) -> Decision:
@@ -196,18 +216,31 @@ class OnlineClusterer:
         """Put an article into ``story`` (created under that id if new; a fresh id when None)."""
         if story is None or story not in self.stories:
             sid = story or story_id(article)
-            self.stories[sid] = _Story(sid, self._seq, p.copy(), [article], [p])
+            self.stories[sid] = _Story(sid, self._seq, p.copy(), [article], {article: p})
             self._seq += 1
         else:
             sid = story
             self.stories[sid].profile.absorb(p)
             self.stories[sid].article_ids.append(article)
             if len(self.stories[sid].members) < MEMBERS:
-                self.stories[sid].members.append(p)
+                self.stories[sid].members[article] = p
         self.story_of[article] = sid
         self._post(sid, self.index_keys(p))
         self._dirty.add(sid)
         return sid
+
+    def _detach(self, article: str, p: Profile) -> None:
+        """Take an article out of its story (``place`` undone); a story left empty is deleted."""
+        story = self.stories[self.story_of.pop(article)]
+        story.article_ids.remove(article)
+        story.members.pop(article, None)
+        if story.article_ids:
+            story.profile.subtract(p)
+            self._dirty.add(story.id)
+        else:
+            self._unpost(story.id)
+            self._dirty.discard(story.id)
+            del self.stories[story.id]
 
     def _post(self, sid: str, keys: set[str]) -> None:
         story = self.stories[sid]
@@ -248,7 +281,7 @@ class OnlineClusterer:
         its member profiles (what ``linkage`` needs) are freed."""
         self._unpost(sid)
         self._dirty.discard(sid)
-        self.stories[sid].members = []
+        self.stories[sid].members = {}
 
     # ------------------------------------------------------------ merging stories
 
@@ -271,14 +304,15 @@ class OnlineClusterer:
         """The mean probability that the smaller story's members join the other story: the decision
         each of them would face as an article, which is what the model was trained on."""
         small, big = (a, b) if len(a.article_ids) <= len(b.article_ids) else (b, a)
-        return sum(self.model.probability(pair_features(m, big.profile)) for m in small.members) / len(small.members)
+        members = small.members.values()
+        return sum(self.model.probability(pair_features(m, big.profile)) for m in members) / len(members)
 
     def _merge(self, sid: str, best: Candidate, probability: float) -> None:
         a, b = self.stories[sid], self.stories[best.story]
         keep, gone = (a, b) if a.seq < b.seq else (b, a)
         keep.profile.absorb(gone.profile)
         keep.article_ids.extend(gone.article_ids)
-        keep.members = (keep.members + gone.members)[:MEMBERS]
+        keep.members = dict(list({**keep.members, **gone.members}.items())[:MEMBERS])
         for article in gone.article_ids:
             self.story_of[article] = keep.id
         keys = gone.keys
@@ -289,9 +323,20 @@ class OnlineClusterer:
         self._dirty.add(keep.id)
         self.merges.append(Merge(gone.id, keep.id, best.features, probability))
 
-    def finish(self) -> None:
-        """Final merge passes until nothing changes, then small stories are adopted (see ``adopt``)."""
+    def finish(self, articles: Iterable[ArticleFeatures] | None = None) -> None:
+        """Final merge passes until nothing changes; when the model says so and the caller passes the
+        articles again (in the order they came), those of stories still open (``is_open``: the
+        ones of the last window, so memory stays bounded) are reassigned (``reassign``) with merge
+        passes after each round, at most ``REASSIGN_ROUNDS``; then small stories are adopted
+        (see ``adopt``)."""
         self._merge_until_stable()
+        if self.model.reassign and articles is not None:
+            still_open = [f for f in articles if self.is_open(f.id)]
+            for _ in range(REASSIGN_ROUNDS):
+                moved = self.reassign(still_open)
+                self._merge_until_stable()
+                if not moved:
+                    break
         if self.model.adopt_threshold is not None:
             self.adopt(self.model.adopt_threshold, self.model.adopt_below)
             self._merge_until_stable()
@@ -302,6 +347,46 @@ class OnlineClusterer:
             self.merge_pass()
             if len(self.stories) == before:
                 self._dirty.clear()
+
+    def reassign(self, articles: Iterable[ArticleFeatures]) -> int:
+        """Each article of an open story moves to its best candidate story when that one would take it
+        (``join_bar``) with a higher probability than its own story without it would. Returns the moves.
+
+        Online, the first articles decide what a story is about, and an early report of a second,
+        same-type event that joined the first event's story stays there: once both stories have
+        grown, each article has two clearer stories to choose from. Closed (retired) stories are
+        final: their articles stay and no article moves into them. The profile is recomputed from
+        the features, with the document frequencies and arrival the pass used.
+        """
+        moved = 0
+        for features in articles:
+            if not self.is_open(features.id):
+                continue
+            sid = self.story_of[features.id]
+            p = profile(features, self.idf, self.meta[features.id].arrival)
+            stay = self._stay(self.stories[sid], p)
+            cands = self.candidates(p, exclude=sid)
+            if not cands:
+                continue
+            best = cands[0]
+            bar = self.model.join_bar(self.stories[best.story].profile.size)
+            if best.probability > stay and best.probability >= bar:
+                self._detach(features.id, p)
+                self.place(features.id, p, best.story)
+                self.moves.append(Move(features.id, sid, best.story, best.probability, stay))
+                moved += 1
+        return moved
+
+    def is_open(self, article: str) -> bool:
+        """Whether the article is in a story that can still change (not retired)."""
+        return self.story_of.get(article) in self._posted
+
+    def _stay(self, story: _Story, p: Profile) -> float:
+        """The probability that ``p`` would join ``story`` without it: 0 when it is the only article."""
+        if story.profile.size <= 1:
+            return 0.0
+        with story.profile.without(p) as rest:
+            return self.model.probability(pair_features(p, rest))
 
     def adopt(self, threshold: float, below: int) -> None:
         """Each story of fewer than ``below`` articles joins its best candidate story at ``threshold`` or above.

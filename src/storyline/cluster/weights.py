@@ -13,6 +13,7 @@ ARTICLE_MODEL = ScoreModel(
     adopt_below=2,
     seed_threshold=0.7,
     merge_by_linkage=True,
+    reassign=True,
 )
 HEADLINE_MODEL = ScoreModel(
     name='headline',
@@ -25,6 +26,7 @@ HEADLINE_MODEL = ScoreModel(
     adopt_below=5,
     seed_threshold=None,
     merge_by_linkage=False,
+    reassign=False,
 )
 HEADLINE_UNDATED_MODEL = ScoreModel(
     name='headline-undated',
@@ -37,4 +39,5 @@ HEADLINE_UNDATED_MODEL = ScoreModel(
     adopt_below=2,
     seed_threshold=None,
     merge_by_linkage=False,
+    reassign=False,
 )

@@ -73,7 +73,7 @@ def replay_component(
         next_count = members[i + 1][0] + 1 if i + 1 < len(members) else total + 1
         _merge_passes(clusterer, _multiples_between(rank + 1, next_count, merge_every), clock)
     _advance(clusterer, clock.get(total - 1))
-    clusterer.finish()
+    clusterer.finish(features for _, features in members)
     return clusterer.assignments(), clusterer.story_records()
 
 
