@@ -35,6 +35,7 @@ from pathlib import Path
 
 from _shared import ROOT, dataset, table
 
+from storyline.analyze import ANALYZER_VERSION
 from storyline.model import to_jsonable
 
 EDITION_DAYS = 60
@@ -183,7 +184,8 @@ def main() -> None:
     args = parser.parse_args()
 
     docs = load_docs()
-    analyses, computed_rate = cached_analyses(docs, args.cache)
+    cache = args.cache / f"analyzer-{ANALYZER_VERSION}"  # the analyses are carried in the inputs
+    analyses, computed_rate = cached_analyses(docs, cache)
     rate = computed_rate or analysis_rate(docs, args.analysis_sample)
     print(f"analysis (spaCy + extractors, 1 process): {rate:.1f} articles/s"
           f" ({'all 982 unique texts' if computed_rate else f'sample of {args.analysis_sample}'});"
@@ -192,12 +194,12 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         n = min(size, args.limit) if args.limit else size
-        input_path = args.cache / f"articles_{n}.jsonl"
+        input_path = cache / f"articles_{n}.jsonl"
         if not input_path.exists():
             generate(docs, analyses, n, input_path)
         outs = {}
         for engine in ("local", "spark"):
-            outs[engine] = args.cache / f"out_{engine}_{n}"
+            outs[engine] = cache / f"out_{engine}_{n}"
             load = os.getloadavg()[0]
             seconds, peak, manifest = run_engine(engine, input_path, outs[engine], args.master)
             phases = manifest["seconds"]
