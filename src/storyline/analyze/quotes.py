@@ -606,11 +606,12 @@ def _passive_agent(ctx: _Context, cue: Token) -> Token | None:
     links = [c for c in cue.children if c.dep_ == "agent"]
     if cue.tag_ == "VBN":
         links += _by_after_name(cue)
-    for link in links:
-        for obj in link.children:
-            if obj.dep_ == "pobj" and not ctx.in_quote(obj.idx):
-                return obj
-    return None
+    return _object_of(ctx, links)
+
+
+def _object_of(ctx: _Context, links: list[Token]) -> Token | None:
+    """The first object, outside quotes, of prepositions such as "by": who is meant."""
+    return next((o for link in links for o in link.children if o.dep_ == "pobj" and not ctx.in_quote(o.idx)), None)
 
 
 def _by_after_name(cue: Token) -> list[Token]:
@@ -698,11 +699,7 @@ def _made_by(ctx: _Context, thing: Token) -> Token | None:
     made = [c for c in thing.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in _OBTAINING]
     links = [c for c in thing.children if c.dep_ == "prep" and c.lower_ == "by"]
     links += [a for c in made for a in c.children if a.dep_ == "agent"]
-    for link in links:
-        for obj in link.children:
-            if obj.dep_ == "pobj" and not ctx.in_quote(obj.idx):
-                return obj
-    return None
+    return _object_of(ctx, links)
 
 
 def _named_apposition(ctx: _Context, head: Token) -> Token | None:
@@ -1044,6 +1041,12 @@ class _Attribution:
     guessed: bool = False  # the speaker comes from the sentence's clause or the one before, not a cue of its own
 
 
+def _spoken_by(ctx: _Context, head: Token, cue: Token | None = None, guessed: bool = False) -> _Attribution:
+    """The attribution to the phrase ``head`` heads, resolved to a name."""
+    span = _phrase_span(ctx, head)
+    return _Attribution(_resolve(ctx, head, span), span, cue, guessed)
+
+
 # Links from a reported clause up to the verb that reports it: "she said she believes “…”".
 _REPORTED_DEPS = frozenset("ccomp xcomp relcl conj advcl acomp dobj pobj prep pcomp".split())
 # How many heads up a cue is read for a verb of saying that reports it.
@@ -1143,8 +1146,7 @@ def _attribute(ctx: _Context, cue: Token) -> _Attribution:
         head = _made_by(ctx, head) or head
     if ctx.entity_at(head.idx, head.idx + len(head)) is None:
         head = _named_apposition(ctx, head) or head
-    span = _phrase_span(ctx, head)
-    return _Attribution(_resolve(ctx, head, span), span, cue)
+    return _spoken_by(ctx, head, cue)
 
 
 # ---------------------------------------------------------------- quotes
@@ -1231,7 +1233,8 @@ def _attribution_of(
     ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None
 ) -> tuple[_Attribution, bool]:
     """Who said ``q`` and whether it is a fragment; a bare quote paragraph goes to the speaker before."""
-    signed = _signature(ctx, q, previous)
+    headed = _headed(ctx, q, previous)
+    signed = _signature(ctx, q, headed is not None)
     if signed is not None:
         return signed, False
     labelled = _dash_label(ctx, q)
@@ -1250,7 +1253,7 @@ def _attribution_of(
     partial = _is_partial(ctx, q, cue)
     if cue is not None:
         return _attribute(ctx, cue), partial
-    named = _headed(ctx, q, previous) or _named_before_colon(ctx, q) or _after_dash(ctx, q)
+    named = headed or _named_before_colon(ctx, q) or _after_dash(ctx, q)
     if named is not None:
         return named, partial
     clause = _clause_above(ctx, q)
@@ -1319,7 +1322,7 @@ _AFTER_SIGNED = " \t\n.,'\"”»"
 MAX_SIGNATURE_WORDS = 16
 
 
-def _signature(ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution, bool] | None) -> _Attribution | None:
+def _signature(ctx: _Context, q: _Marked, headed: bool) -> _Attribution | None:
     """A quote that fills its paragraph, signed after a dash on the same line or the next
     (“…” / "— Ana Ruiz, the mayor."), or without a dash by words that only name someone, on the
     same line or the next (“…” / "Ana Ruiz, 34, Salem, Oregon"), unless a names line heads the
@@ -1336,7 +1339,7 @@ def _signature(ctx: _Context, q: _Marked, previous: tuple[_Marked, _Attribution,
     if para_hi >= len(ctx.text):
         return None
     dash = _SIGNATURE_DASH.match(ctx.text, para_hi)
-    if dash is None and _headed(ctx, q, previous) is not None:
+    if dash is None and headed:
         return None
     line_end = ctx.paragraph_bounds(para_hi)[1]
     return _signer(ctx, dash.end() if dash else para_hi, line_end, dashed=dash is not None)
@@ -1416,8 +1419,7 @@ def _signer(ctx: _Context, lo: int, hi: int, dashed: bool) -> _Attribution | Non
         return None
     if name.dep_ in ("nsubj", "nsubjpass") and lo <= name.head.idx < hi:
         return None  # not a listed sentence: "- Ana Ruiz won 84 percent of the vote."
-    span = _phrase_span(ctx, name)
-    return _Attribution(_resolve(ctx, name, span), span, None)
+    return _spoken_by(ctx, name)
 
 
 # How many heads up from a quote its sentence's clauses are read when no reporting verb is near.
@@ -1464,8 +1466,7 @@ def _clause_subject(ctx: _Context, verbs: list[Token]) -> _Attribution:
     for verb in verbs:
         head = _subject(ctx, verb)
         if head is not None and (head.pos_ != "PRON" or _resolvable_pronoun(head)):
-            span = _phrase_span(ctx, head)
-            return _Attribution(_resolve(ctx, head, span), span, None, guessed=True)
+            return _spoken_by(ctx, head, guessed=True)
     return _Attribution(None, None, None)
 
 
@@ -1481,8 +1482,7 @@ def _statement_owner(ctx: _Context, q: _Marked) -> _Attribution | None:
             owner = next((c for c in node.children if c.dep_ == "poss" and not ctx.in_quote(c.idx)), None)
             if owner is None:
                 return None
-            span = _phrase_span(ctx, owner)
-            return _Attribution(_resolve(ctx, owner, span), span, None)
+            return _spoken_by(ctx, owner)
         node = node.head if node.head.i != node.i else None
     return None
 
@@ -1539,8 +1539,7 @@ def _after_dash(ctx: _Context, q: _Marked) -> _Attribution | None:
     subject = _subject(ctx, node) if node.pos_ in ("VERB", "AUX") else None
     if subject is None or not (_is_speaker_entity(ctx, subject) or _resolvable_pronoun(subject)):
         return None
-    span = _phrase_span(ctx, subject)
-    return _Attribution(_resolve(ctx, subject, span), span, None, guessed=True)
+    return _spoken_by(ctx, subject, guessed=True)
 
 
 def _labelled_person(ctx: _Context, last: Entity) -> Entity | None:
