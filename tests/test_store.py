@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from storyline.model import Analysis, Article, DupAssignment, Entity, Provenance, Source
 from storyline.storage import Store, resolve_url
@@ -287,4 +287,47 @@ def test_migration_0003_indexes_the_stored_articles_and_goes_back(tmp_path, requ
             conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
     expected = {"articles_fts", "articles_fts_insert", "articles_fts_update", "articles_fts_delete"} if backend == "sqlite" else {"ix_articles_fts"}
     assert expected <= _word_index_objects(store)  # (with FTS5's own tables on SQLite)
+    store.engine.dispose()
+
+
+# ------------------------------------------------------------------ migration 0004: accents folded on PostgreSQL
+
+CAFE = Article(text="Talks resumed at the Café Lumière in Zürich on Monday.", title="Talks at the café",
+               source=Source("Kellsport Courier"), provenance=Provenance("t"), url="https://kellsport.example/cafe")
+
+
+def _fold_function(store: Store) -> str | None:
+    with store.engine.connect() as conn:
+        return conn.scalar(text("SELECT prosrc FROM pg_proc WHERE proname = 'storyline_fold'"))
+
+
+@pytest.mark.postgres
+def test_migration_0004_folds_the_stored_articles_and_goes_back(pg_url):
+    _store_at("0003", pg_url, [CAFE]).engine.dispose()
+
+    store = Store(pg_url)  # migrates to the newest revision
+    assert "unaccent" in _fold_function(store)
+    assert _word_hits(store, "cafe lumiere zurich") == _word_hits(store, "CAFÉ") == {CAFE.title}
+
+    _alembic(store, "downgrade", "0003")
+    assert _fold_function(store) is None and _word_index_objects(store) == {"ix_articles_fts"}
+    store.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_create_the_extension_still_gets_word_search(pg_url, capfd):
+    """unaccent is a trusted extension, but creating one takes the CREATE privilege on the database."""
+    owner = Store(pg_url, migrate=False)
+    with owner.begin() as conn:
+        conn.exec_driver_sql("CREATE ROLE reporter LOGIN")
+        conn.exec_driver_sql("GRANT USAGE, CREATE ON SCHEMA public TO reporter")
+    owner.engine.dispose()
+
+    store = Store(pg_url.replace("storyline@", "reporter@"))
+    assert store.schema_revision() == SCHEMA_REVISION
+    assert "will not fold accents" in capfd.readouterr().err
+    assert _fold_function(store).strip() == "SELECT $1"
+    store.add_articles([CAFE])
+    assert _word_hits(store, "Lumière Zürich") == {CAFE.title}
+    assert _word_hits(store, "lumiere") == set()  # as stored, without folding
     store.engine.dispose()

@@ -26,7 +26,7 @@ from sqlalchemy import (
 ID = String(64)
 
 # The newest migration under migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 metadata = MetaData(
     naming_convention={
@@ -132,8 +132,11 @@ briefs = Table(
 # describe an FTS5 table or an expression index. SQLite: the FTS5 table, matched by ``articles.rowid``;
 # its hidden column of the table's own name takes the MATCH query.
 articles_fts = table("articles_fts", column("rowid"), column("articles_fts"))
-# PostgreSQL: the expression of the GIN index (ASCII punctuation as spaces, then 'simple' words), written
-# exactly as the index has it so the planner uses it.
+# PostgreSQL: the expression of the GIN index (ASCII punctuation as spaces, accents folded by the
+# function of migration 0004, then 'simple' words), written exactly as the index has it so the planner
+# uses it. Query words go through the same function.
+FOLD_FUNCTION = "storyline_fold"
 ARTICLE_TSVECTOR = literal_column(
-    "to_tsvector('simple'::regconfig, regexp_replace(coalesce(articles.title, '') || ' ' || articles.text, '[!-/:-@[-`{-~]+', ' ', 'g'))"
+    f"to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(regexp_replace(coalesce(articles.title, '') || ' ' || "
+    "articles.text, '[!-/:-@[-`{-~]+', ' ', 'g')))"
 )

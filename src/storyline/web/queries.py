@@ -3,7 +3,8 @@ article lists, per-outlet coverage and per-outlet unique facts.
 
 SQLAlchemy Core over ``storyline.storage.schema`` only, with portable SQL (no JSON
 operators), so SQLite and PostgreSQL answer alike. Words are looked up in the word
-index of migration 0003: FTS5 on SQLite, a tsvector GIN index on PostgreSQL.
+index of migrations 0003 and 0004: FTS5 on SQLite, a tsvector GIN index on PostgreSQL; both fold
+case and accents.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from storyline.model import Story
 from storyline.storage import Store
 from storyline.storage.schema import (
     ARTICLE_TSVECTOR,
+    FOLD_FUNCTION,
     analyses,
     articles,
     articles_fts,
@@ -80,7 +82,8 @@ def _has_words(conn: Connection, words: list[str]) -> Any:
         matching = select(articles_fts.c.rowid).where(articles_fts.c.articles_fts.op("MATCH")(query))
         return literal_column("articles.rowid").in_(matching)
     query = " & ".join(f"'{w}':*" for w in words)
-    return ARTICLE_TSVECTOR.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
+    folded = getattr(func, FOLD_FUNCTION)(query)
+    return ARTICLE_TSVECTOR.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), folded))
 
 
 def _article_conditions(f: Filters, conn: Connection) -> list:
