@@ -86,3 +86,21 @@ def test_word_search_uses_the_gin_index(pg_url):
         query = select(articles.c.id).where(_has_words(conn, ["bridg", "vogt"]))
         plan = "\n".join(conn.execute(text("EXPLAIN " + str(query.compile(conn, compile_kwargs={"literal_binds": True})))).scalars())
     assert "ix_articles_fts" in plan, plan
+
+
+def test_a_background_upload_is_tracked_in_the_database(pg_url):
+    """Any server process can answer for a job: its state is a row, here on PostgreSQL."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from storyline.web import create_app
+
+    client = TestClient(create_app(pg_url, "pg-token"))
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLES.glob("*.jsonl"))]
+    r = client.post("/api/articles", params={"wait": "false"}, files=files, headers={"Authorization": "Bearer pg-token"})
+    assert r.status_code == 202, r.text
+    while (job := client.get(r.json()["url"]).json())["state"] not in ("done", "failed"):
+        time.sleep(0.05)
+    assert job["state"] == "done" and job["outcome"]["new"] > 0 and job["outcome"]["update_error"] is None
+    assert client.get("/api/stories").json()["total"] == job["outcome"]["stories"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,20 @@ def fresh_client(tmp_path) -> TestClient:
 
 def counts(client: TestClient) -> dict[str, int]:
     return store_counts(client.app.state.newsroom.store)
+
+
+def finished_job(client: TestClient, url: str) -> dict:
+    """Poll a background job's API URL until it has finished (no time limit: pytest's own, if any)."""
+    while (job := client.get(url).json())["state"] not in ("done", "failed"):
+        time.sleep(0.05)
+    return job
+
+
+def finished_page(client: TestClient, url: str):
+    """Reload an upload's page until it shows the outcome, as its refresh tag makes a browser do."""
+    while 'http-equiv="refresh"' in (r := client.get(url)).text:
+        time.sleep(0.05)
+    return r
 
 
 def story_by_word(client: TestClient, word: str) -> dict:
@@ -273,6 +288,53 @@ def test_post_json_ingests_then_updates(fresh_client):
     assert found["total"] == 2 and found["items"][0]["story"]
 
 
+def test_post_without_waiting_gives_a_job_to_poll(fresh_client):
+    r = fresh_client.post("/api/articles", params={"wait": "false"}, json=[fictional(1), fictional(2)], headers=AUTH)
+    assert r.status_code == 202 and r.json()["state"] == "queued"
+    assert r.headers["location"] == r.json()["url"] == f"/api/jobs/{r.json()['job']}"
+    job = finished_job(fresh_client, r.json()["url"])
+    assert (job["state"], job["files"], job["error"]) == ("done", ["api"], None)
+    assert (job["outcome"]["new"], job["outcome"]["errors"], job["outcome"]["update_error"]) == (2, [], None)
+    assert job["finished_at"] >= job["submitted_at"]
+    assert counts(fresh_client)["analyses"] == 2  # analysed and clustered before the job said done
+
+    files = [("files", ("keeper.jsonl", json.dumps(fictional(3)).encode())), ("files", ("empty.txt", b""))]
+    r = fresh_client.post("/api/articles", params={"wait": "false"}, files=files, headers=AUTH)
+    job = finished_job(fresh_client, r.json()["url"])
+    assert job["files"] == ["keeper.jsonl", "empty.txt"]
+    per_file = {f["name"]: (f["articles"], f["new"], [e["reason"] for e in f["errors"]]) for f in job["outcome"]["per_file"]}
+    assert per_file["keeper.jsonl"] == (1, 1, []) and "empty file" in per_file["empty.txt"][2][0]
+
+
+def test_a_job_is_refused_up_front_when_a_record_is_invalid(fresh_client):
+    r = fresh_client.post("/api/articles", params={"wait": "false"}, json=[fictional(1), {"title": "no text"}], headers=AUTH)
+    assert r.status_code == 422 and "nothing was stored" in r.json()["detail"]
+    r = fresh_client.post("/api/articles", params={"wait": "false"}, json=fictional(1))  # no token
+    assert r.status_code == 401
+    assert counts(fresh_client)["articles"] == 0
+    assert fresh_client.get("/api/jobs/0123456789abcdef").status_code == 404
+    assert fresh_client.get("/ingest/jobs/0123456789abcdef").status_code == 404
+
+
+def test_a_job_that_raises_or_whose_process_is_gone_is_failed(fresh_client):
+    from sqlalchemy import insert
+
+    from storyline.storage.schema import jobs
+    from storyline.web.jobs import GONE, _now
+
+    board = fresh_client.app.state.newsroom.jobs
+    raising = board.submit(["x.jsonl"], lambda: {"n": 1 // 0})
+    assert finished_job(fresh_client, f"/api/jobs/{raising}")["error"] == "ZeroDivisionError: integer division or modulo by zero"
+    host, pid, _ = board.worker.rsplit(":", 2)
+    with board.store.begin() as conn:  # left behind by an earlier process with this pid, and by a gone one
+        for job_id, worker in (("earlier", f"{host}:{pid}:000000000000"), ("gone", f"{host}:999999999:abc")):
+            conn.execute(insert(jobs).values(id=job_id, state="running", files=["a.txt"], worker=worker, submitted_at=_now()))
+    for job_id in ("earlier", "gone"):
+        assert fresh_client.get(f"/api/jobs/{job_id}").json()["error"] == GONE
+    page = fresh_client.get("/ingest/jobs/gone")
+    assert "The upload failed" in page.text and 'http-equiv="refresh"' not in page.text
+
+
 def test_writes_without_auth_and_with_no_token_configured(tmp_path, monkeypatch):
     monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
     open_app = TestClient(create_app(str(tmp_path / "open.db"), None, auth=False))
@@ -343,7 +405,8 @@ def test_ingest_form_checks_token_and_origin(fresh_client):
     assert r.status_code == 403 and "only accepts posts from this site" in r.text
     assert counts(fresh_client)["articles"] == 0
     r = fresh_client.post("/ingest", files=files + [("files", ("empty.txt", b""))], data={"token": TOKEN})
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.history[0].status_code == 303  # to the upload's page
+    r = finished_page(fresh_client, str(r.url))
     assert "1 new" in r.text and "empty file" in r.text
     assert counts(fresh_client)["articles"] == 1
 

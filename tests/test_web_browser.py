@@ -140,6 +140,22 @@ def test_upload_without_the_right_token_is_refused(site):
     assert page.locator("li.story").count() == 5
 
 
+def test_an_upload_is_followed_on_its_own_page_with_its_file_names_inert(site):
+    base, browser, _ = site
+    page = browser.new_page()
+    page.goto(base + "/ingest")
+    name = "<img src=x onerror=window.__pwned=1>.jsonl"  # (a browser sends a double quote as %22)
+    page.set_input_files("input[name=files]", [{"name": name, "mimeType": "application/json",
+                                                 "buffer": (CORPUS / "wire.jsonl").read_bytes()}])
+    page.fill("input[name=token]", TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#outcome", timeout=180_000)  # the job's page reloads itself until then
+    assert re.search(r"/ingest/jobs/[0-9a-f]{32}$", page.url)
+    outcome = page.inner_text("#outcome")
+    assert name in outcome and "0 new" in outcome  # the name as text; the articles were stored before
+    assert page.evaluate("window.__pwned") is None
+
+
 def test_story_page_shows_the_ferry_contradiction(site):
     """Also writes the screenshot when STORYLINE_SCREENSHOT names a file."""
     needs_brief()
@@ -217,3 +233,15 @@ def test_several_worker_processes_serve_and_keep_the_token(tmp_path):
         request.add_header("Authorization", f"Bearer {TOKEN}")
         with urllib.request.urlopen(request) as r:
             assert r.status in (200, 201)
+        # a background job is answered for by whichever worker a poll reaches
+        request.full_url = base + "/api/articles?wait=false"
+        request.data = (CORPUS / "wire.jsonl").read_bytes().splitlines()[0]
+        with urllib.request.urlopen(request) as r:
+            assert r.status == 202
+            url = base + json.load(r)["url"]
+        job = {"state": "queued"}
+        while job["state"] not in ("done", "failed"):
+            time.sleep(0.05)
+            with urllib.request.urlopen(url) as r:
+                job = json.load(r)
+        assert job["state"] == "done" and job["outcome"]["new"] == 1

@@ -26,7 +26,7 @@ from sqlalchemy import (
 ID = String(64)
 
 # The newest migration under migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 metadata = MetaData(
     naming_convention={
@@ -115,6 +115,20 @@ story_articles = Table(
     metadata,
     Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("story_id", ID, nullable=False, index=True),
+)
+
+# Uploads the web app ingests in the background (migration 0005): any server process answers for any job.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("state", String(16), nullable=False),  # queued, running, done, failed
+    Column("files", JSON, nullable=False),  # the uploaded files' names
+    Column("worker", String(300), nullable=False),  # "host:pid" of the process that runs it
+    Column("submitted_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("outcome", JSON),  # IngestOutcome.to_json() once done
+    Column("error", Text),
 )
 
 # A brief is derived data: cached so the web app serves it without recomputing.

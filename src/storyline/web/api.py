@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from storyline.model import Article, Story, to_jsonable
 from storyline.web import queries
-from storyline.web.service import BadInput, IngestOutcome, Newsroom, make_filters
+from storyline.web.service import BadInput, Newsroom, make_filters
 
 MAX_LIMIT = 100
 
@@ -24,6 +24,8 @@ SourceName = Query("", max_length=200, description="an outlet name or domain")
 Since = Query(None, max_length=40, description="from this date (YYYY-MM-DD or ISO 8601)")
 Until = Query(None, max_length=40, description="up to this date, inclusive")
 Sort = Query("size", pattern="^(size|recent)$", description="size or recent")
+Wait = Query(True, description="true: answer when the articles are stored and the stories updated; "
+             "false: answer 202 at once with a job to poll (GET /api/jobs/{job})")
 
 
 def newsroom(request: Request) -> Newsroom:
@@ -147,30 +149,49 @@ def get_source(request: Request, name: str) -> dict:
         "multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
     }}},
 )
-async def post_articles(request: Request) -> JSONResponse:
+async def post_articles(request: Request, wait: bool = Wait) -> JSONResponse:
     request.app.state.tokens.require_bearer(request)  # before the body is read
     room = newsroom(request)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype == "multipart/form-data":
-        outcome = await ingest_form_files(request, room)
-    elif ctype == "application/json":
-        try:
-            outcome = await run_in_threadpool(room.ingest_records, await request.body())
-        except BadInput as e:
-            return JSONResponse({"detail": str(e), "errors": [_error(x) for x in e.errors]}, 422)
-    else:
-        raise HTTPException(415, "send application/json (an article or a list) or multipart/form-data (files)")
+    try:
+        if ctype == "multipart/form-data":
+            files = await uploaded_files(request)
+            if not wait:
+                return job_accepted(room.submit_files(files))
+            outcome = await run_in_threadpool(room.ingest_files, files)
+        elif ctype == "application/json":
+            payload = await request.body()
+            if not wait:
+                return job_accepted(await run_in_threadpool(room.submit_records, payload))
+            outcome = await run_in_threadpool(room.ingest_records, payload)
+        else:
+            raise HTTPException(415, "send application/json (an article or a list) or multipart/form-data (files)")
+    except BadInput as e:
+        return JSONResponse({"detail": str(e), "errors": [_error(x) for x in e.errors]}, 422)
     return JSONResponse(outcome.to_json(), 200 if outcome.new or outcome.articles else 422)
 
 
-async def ingest_form_files(request: Request, room: Newsroom) -> IngestOutcome:
-    """Read every uploaded file of a multipart body and ingest them."""
+def job_accepted(job_id: str) -> JSONResponse:
+    url = f"/api/jobs/{job_id}"
+    return JSONResponse({"job": job_id, "state": "queued", "url": url}, 202, headers={"Location": url})
+
+
+@router.get("/jobs/{job_id}", summary="A background ingest job: its state, and its outcome once done",
+            responses={404: {"description": "no such job"}})
+def get_job(request: Request, job_id: str) -> dict:
+    job = newsroom(request).jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "no such job")
+    return job.to_json()
+
+
+async def uploaded_files(request: Request) -> list[tuple[str, bytes]]:
+    """Every uploaded file of a multipart body, as (name, bytes)."""
     form = await request.form()
     uploads = [v for _, v in form.multi_items() if hasattr(v, "read") and getattr(v, "filename", None)]
     if not uploads:
         raise HTTPException(422, "no files in the upload: send them as multipart form fields with a filename")
-    files = [(u.filename, await u.read()) for u in uploads]
-    return await run_in_threadpool(room.ingest_files, files)
+    return [(u.filename, await u.read()) for u in uploads]
 
 
 def _error(e: Any) -> dict:

@@ -6,10 +6,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from storyline.web import queries, render, views
-from storyline.web.api import ingest_form_files
+from storyline.web.api import uploaded_files
 from storyline.web.security import same_origin
 from storyline.web.service import BadInput, make_filters
 
@@ -112,10 +112,18 @@ async def ingest_submit(request: Request) -> HTMLResponse:
     try:
         token = form.get("token")
         request.app.state.tokens.require(token if isinstance(token, str) and token else None)
-        outcome = await ingest_form_files(request, request.app.state.newsroom)
+        job_id = request.app.state.newsroom.submit_files(await uploaded_files(request))
     except HTTPException as e:
         return page(request, "ingest.html", e.status_code, outcome=None, error=e.detail)
-    return page(request, "ingest.html", outcome=outcome, error=None)
+    return RedirectResponse(f"/ingest/jobs/{job_id}", 303)  # the job's page, which a reload updates
+
+
+@router.get("/ingest/jobs/{job_id}", response_class=HTMLResponse)
+def ingest_job(request: Request, job_id: str) -> HTMLResponse:
+    job = request.app.state.newsroom.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "no such upload")
+    return page(request, "ingest.html", job=job, outcome=job.outcome, error=job.error)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -12,6 +12,7 @@ from storyline.ingest import read_bytes
 from storyline.model import Analysis, Article, Brief, IngestError
 from storyline.storage import Store
 from storyline.web import queries
+from storyline.web.jobs import JobBoard
 from storyline.web.queries import Filters
 
 MAX_INFLATED = 64 * 1024 * 1024  # what one uploaded file (gzip) may inflate to
@@ -60,6 +61,11 @@ class IngestOutcome:
             "errors": [{"file": e.file, "locator": e.locator, "reason": e.reason} for e in self.errors],
             "stories": self.stories,
             "update_error": self.update_error,
+            "per_file": [
+                {"name": f.name, "articles": f.articles, "new": f.new,
+                 "errors": [{"locator": e.locator, "reason": e.reason} for e in f.errors]}
+                for f in self.files
+            ],
         }
 
 
@@ -87,6 +93,7 @@ class Newsroom:
     def __init__(self, store: Store):
         self.store = store
         self.engine = LocalEngine(store)
+        self.jobs = JobBoard(store)
         self._write = threading.Lock()
 
     # ------------------------------------------------------------ writes
@@ -105,8 +112,22 @@ class Newsroom:
                 self._update(outcome, stored)
         return outcome
 
+    def submit_files(self, files: list[tuple[str, bytes]]) -> str:
+        """``ingest_files`` as a background job (``JobBoard``); returns the job's id at once."""
+        return self.jobs.submit([name for name, _ in files], lambda: self.ingest_files(files).to_json())
+
     def ingest_records(self, payload: bytes) -> IngestOutcome:
         """Ingest a JSON object or list of them: all of it, or (on any bad record) none of it."""
+        return self.ingest_articles(self.records(payload))
+
+    def submit_records(self, payload: bytes) -> str:
+        """``ingest_records`` as a background job, once every record is found valid (else ``BadInput``)."""
+        items = self.records(payload)
+        return self.jobs.submit(["api"], lambda: self.ingest_articles(items).to_json())
+
+    @staticmethod
+    def records(payload: bytes) -> list[Article]:
+        """The articles of a JSON object or list of them; ``BadInput`` names what is wrong, when anything is."""
         try:
             doc = json.loads(payload)
         except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -120,6 +141,10 @@ class Newsroom:
         errors = [i for i in items if isinstance(i, IngestError)]
         if errors:
             raise BadInput(f"{len(errors)} of {len(records)} records are invalid; nothing was stored", errors)
+        return items  # type: ignore[return-value]  # no IngestError left
+
+    def ingest_articles(self, items: list[Article]) -> IngestOutcome:
+        """Store valid articles (``records``), then update."""
         outcome = IngestOutcome()
         with self._write:
             report = self.engine.ingest_items(items, IngestReport(files=1))
