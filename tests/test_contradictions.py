@@ -142,6 +142,7 @@ def test_one_year_of_age_is_allowed_only_between_distant_articles(analyzer):
     ]
     _, found = contradictions_of(analyzer, stories)
     assert [c.kind for c in found] == ["age"]
+    assert [cl.value for cl in found[0].claims] == ["52 years", "53 years"]  # as a reader says it
     articles = make_articles(stories[:1], day=1) + make_articles(stories[1:], day=31)
     _, found = compare_story(articles, list(analyzer.pipe(articles)))
     assert found == []

@@ -45,7 +45,7 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from storyline.analyze.numbers import SMALL, TENS
+from storyline.analyze.numbers import SMALL, TENS, TIME_UNITS
 from storyline.compare.align import REPORTING_LEMMAS, Alignment, Unit
 from storyline.compare.values import (
     ages_agree,
@@ -169,7 +169,14 @@ def _claim(article: str, value: str, record: NumberFact | Timex | Entity) -> Cla
 
 def _format_number(n: NumberFact) -> str:
     value = int(n.value) if float(n.value).is_integer() else n.value
-    return f"{'~' if n.approximate else ''}{value}{' ' + n.unit if n.unit else ''}"
+    return f"{'~' if n.approximate else ''}{value}{' ' + _unit_label(n.unit, value) if n.unit else ''}"
+
+
+def _unit_label(unit: str, value: float) -> str:
+    """Time units are kept singular ("year"); shown as a reader says them: "52 years", "1 week"."""
+    if unit not in TIME_UNITS or value == 1:
+        return unit
+    return "centuries" if unit == "century" else unit + "s"
 
 
 # ---------------------------------------------------------------- numbers
