@@ -335,6 +335,24 @@ def test_a_job_that_raises_or_whose_process_is_gone_is_failed(fresh_client):
     assert "The upload failed" in page.text and 'http-equiv="refresh"' not in page.text
 
 
+def test_a_process_holding_too_many_jobs_asks_to_retry_later(fresh_client):
+    import threading
+
+    from storyline.web.jobs import MAX_PENDING
+
+    board, release = fresh_client.app.state.newsroom.jobs, threading.Event()
+    held = [board.submit([f"{n}.txt"], lambda: {"released": release.wait()}) for n in range(MAX_PENDING)]
+    r = fresh_client.post("/api/articles", params={"wait": "false"}, json=fictional(1), headers=AUTH)
+    assert r.status_code == 503 and r.headers["retry-after"] == "60" and "try again" in r.json()["detail"]
+    form = fresh_client.post("/ingest", files=[("files", ("k.jsonl", json.dumps(fictional(1)).encode()))], data={"token": TOKEN})
+    assert form.status_code == 503 and "try again" in form.text
+    release.set()
+    assert [finished_job(fresh_client, f"/api/jobs/{j}")["outcome"] for j in held] == [{"released": True}] * MAX_PENDING
+    r = fresh_client.post("/api/articles", params={"wait": "false"}, json=fictional(1), headers=AUTH)
+    assert r.status_code == 202 and finished_job(fresh_client, r.json()["url"])["outcome"]["new"] == 1
+    assert counts(fresh_client)["articles"] == 1  # nothing of the refused posts was stored
+
+
 def test_writes_without_auth_and_with_no_token_configured(tmp_path, monkeypatch):
     monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
     open_app = TestClient(create_app(str(tmp_path / "open.db"), None, auth=False))

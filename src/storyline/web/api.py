@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from storyline.model import Article, Story, to_jsonable
 from storyline.web import queries
+from storyline.web.jobs import Busy
 from storyline.web.service import BadInput, Newsroom, make_filters
 
 MAX_LIMIT = 100
@@ -143,7 +144,9 @@ def get_source(request: Request, name: str) -> dict:
 @router.post(
     "/articles",
     summary="Ingest articles (JSON object or list, or multipart files), then update stories",
-    responses={401: {"description": "missing token"}, 413: {"description": "body too large"}, 422: {"description": "invalid input"}},
+    responses={202: {"description": "with wait=false: accepted as a job to poll at GET /api/jobs/{job}"},
+               401: {"description": "missing token"}, 413: {"description": "body too large"},
+               422: {"description": "invalid input"}, 503: {"description": "too many uploads waiting; retry later"}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
@@ -168,6 +171,8 @@ async def post_articles(request: Request, wait: bool = Wait) -> JSONResponse:
             raise HTTPException(415, "send application/json (an article or a list) or multipart/form-data (files)")
     except BadInput as e:
         return JSONResponse({"detail": str(e), "errors": [_error(x) for x in e.errors]}, 422)
+    except Busy as e:
+        raise HTTPException(503, str(e), headers={"Retry-After": "60"}) from None
     return JSONResponse(outcome.to_json(), 200 if outcome.new or outcome.articles else 422)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,12 @@ from storyline.storage.schema import jobs
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 GONE = "the server process that took this upload stopped before it finished; upload the files again"
+# Jobs a process holds (queued or running) at most: each keeps its upload in memory until it is done.
+MAX_PENDING = 8
+
+
+class Busy(RuntimeError):
+    """This process holds ``MAX_PENDING`` jobs already; the caller should retry later."""
 
 
 @dataclass(frozen=True)
@@ -55,16 +62,27 @@ class JobBoard:
         # host:pid:incarnation; the incarnation tells this process from an earlier one with its pid (a container's 1)
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._runner: ThreadPoolExecutor | None = None
+        self._pending = 0
+        self._count = threading.Lock()
 
     def submit(self, files: list[str], work: Callable[[], dict]) -> str:
-        """Queue ``work`` (which returns the outcome as JSON); returns the job's id at once."""
+        """Queue ``work`` (which returns the outcome as JSON); returns the job's id at once, or raises
+        ``Busy`` when this process already holds ``MAX_PENDING`` jobs."""
+        with self._count:
+            if self._pending >= MAX_PENDING:
+                raise Busy(f"{MAX_PENDING} uploads are waiting to be ingested; try again in a minute")
+            self._pending += 1
         job_id = uuid.uuid4().hex
-        with self.store.begin() as conn:
-            conn.execute(insert(jobs).values(id=job_id, state=QUEUED, files=files, worker=self.worker,
-                                             submitted_at=_now()))
-        if self._runner is None:  # made here, not at start: a forked server worker must not inherit a thread
-            self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-job")
-        self._runner.submit(self._run, job_id, work)
+        try:
+            with self.store.begin() as conn:
+                conn.execute(insert(jobs).values(id=job_id, state=QUEUED, files=files, worker=self.worker,
+                                                 submitted_at=_now()))
+            if self._runner is None:  # made here, not at start: a forked server worker must not inherit a thread
+                self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-job")
+            self._runner.submit(self._run, job_id, work)
+        except BaseException:
+            self._done_with_one()
+            raise
         return job_id
 
     def get(self, job_id: str) -> Job | None:
@@ -80,13 +98,19 @@ class JobBoard:
         return job
 
     def _run(self, job_id: str, work: Callable[[], dict]) -> None:
-        self._set(job_id, RUNNING)
+        outcome, error = None, None
         try:
+            self._set(job_id, RUNNING)
             outcome = work()
         except Exception as e:  # recorded for whoever asks; the server goes on
-            self._set(job_id, FAILED, error=f"{type(e).__name__}: {e}")
-        else:
-            self._set(job_id, DONE, outcome=outcome)
+            error = f"{type(e).__name__}: {e}"
+        finally:
+            self._done_with_one()  # before the state says so: whoever sees it finished may submit again
+        self._set(job_id, FAILED if error else DONE, outcome=outcome, error=error)
+
+    def _done_with_one(self) -> None:
+        with self._count:
+            self._pending -= 1
 
     def _set(self, job_id: str, state: str, outcome: dict | None = None, error: str | None = None) -> None:
         values: dict = {"state": state}
@@ -94,7 +118,6 @@ class JobBoard:
             values.update(finished_at=_now(), outcome=outcome, error=error)
         with self.store.begin() as conn:
             conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
-
 
     def _alive(self, worker: str) -> bool:
         """Whether the process that took a job may still run it; one on another host is assumed to."""

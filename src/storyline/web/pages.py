@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from storyline.web import queries, render, views
 from storyline.web.api import uploaded_files
+from storyline.web.jobs import Busy
 from storyline.web.security import same_origin
 from storyline.web.service import BadInput, make_filters
 
@@ -115,6 +116,8 @@ async def ingest_submit(request: Request) -> HTMLResponse:
         job_id = request.app.state.newsroom.submit_files(await uploaded_files(request))
     except HTTPException as e:
         return page(request, "ingest.html", e.status_code, outcome=None, error=e.detail)
+    except Busy as e:
+        return page(request, "ingest.html", 503, outcome=None, error=str(e))
     return RedirectResponse(f"/ingest/jobs/{job_id}", 303)  # the job's page, which a reload updates
 
 
