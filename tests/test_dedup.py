@@ -443,3 +443,20 @@ def test_opening_dateline_of_an_unlisted_agency_is_a_wire_credit():
     copy = wire_signal(art("Harbour Gazette", "KESTREL BAY (NWA) — The ferry sank."))
     assert copy is not None and copy.agency == "NWA" and not copy.own
     assert wire_signal(art("Harbour Gazette", "The alliance (NATO) — said to be divided — met.")) is None
+
+
+def test_cli_over_the_store_prints_every_stored_article_each_time(tmp_path):
+    """A second run has nothing new to compare, and still lists every article's group."""
+    import storyline.cli.dedup_cmd  # noqa: F401  (registers the command)
+    from storyline.cli.app import app
+    from storyline.storage import Store
+
+    db = str(tmp_path / "store.db")
+    Store(db).add_articles([wire_story(), trimmed_reprint(), independent_report()])
+    runs = [CliRunner().invoke(app, ["dedup", "--db", db, "--format", "jsonl"]) for _ in range(2)]
+    assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
+    first, second = ([json.loads(line) for line in r.stdout.splitlines()] for r in runs)
+    assert len(first) == 3 and sorted(first, key=str) == sorted(second, key=str)
+    assert len({r["group"] for r in first}) == 2 and {r["syndicated_from"] for r in first} == {"AP", None}
+    table = CliRunner().invoke(app, ["dedup", "--db", db], env={"COLUMNS": "60"})
+    assert all(r["id"] in table.stdout for r in first)  # ids are never cut, however narrow the table

@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import typer
 from rich.console import Console
+from rich.table import Column, Table
 
 from storyline import __version__
 from storyline.model import to_jsonable
@@ -26,6 +27,15 @@ app.add_typer(eval_app, name="eval")
 
 console = Console()
 err_console = Console(stderr=True)
+# Story ids are "s" and 16 hex digits, article ids 16: columns of them are kept whole
+ID_WIDTH = 17
+
+
+def id_table(*headers: str, ids: Sequence[str]) -> Table:
+    """A table whose id columns are never wrapped or cut, however narrow the terminal: an id is what a
+    reader copies into the next command. The other columns wrap instead."""
+    return Table(*(Column(h, no_wrap=True, min_width=ID_WIDTH) if h in ids else h for h in headers),
+                 header_style="bold")
 
 
 class OutputFormat(str, enum.Enum):

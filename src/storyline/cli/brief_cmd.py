@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, fail, progress, report_error
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, fail, id_table, progress, report_error
 from storyline.engines.local import LocalEngine
 from storyline.model import Story
 from storyline.storage import Store
@@ -136,7 +136,7 @@ def stories(
     if fmt is not OutputFormat.table:
         emit((story_summary(s) for s in found), fmt)
         return
-    table = Table("story", "size", "headline", "outlets", "first seen", "last seen", header_style="bold")
+    table = id_table("story", "size", "headline", "outlets", "first seen", "last seen", ids=["story"])
     for s in found:
         table.add_row(
             s.id, str(s.size), escape(s.headline), escape(", ".join(s.sources)),

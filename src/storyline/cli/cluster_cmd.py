@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, eval_app, fail
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, eval_app, fail, id_table
 from storyline.cluster import ArticleFeatures, Decision, DocFreq, ScoreModel, article_features, cluster, explain
 from storyline.cluster.batch import fit_corpus
 from storyline.cluster.online import Move
@@ -54,9 +55,9 @@ def cluster_command(
     if fmt is not OutputFormat.table:
         emit(records, fmt, wrap="stories" if stories else "assignments")
         return
-    table = Table("story", "articles", "sources", "first seen", "headline")
+    table = id_table("story", "articles", "sources", "first seen", "headline", ids=["story"])
     for s in result.stories:
-        table.add_row(s.id, str(s.size), str(len(s.sources)), str(s.first_seen or "-"), s.headline)
+        table.add_row(s.id, str(s.size), str(len(s.sources)), str(s.first_seen or "-"), escape(s.headline))
     console.print(table)
     err_console.print(f"{len(articles)} articles, {len(result.stories)} stories (model: {result.model.name})")
 

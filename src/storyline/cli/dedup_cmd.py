@@ -6,9 +6,8 @@ from typing import List, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, report_error
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, id_table, report_error
 from storyline.dedup import MemoryIndex, find_duplicates
 from storyline.ingest import read_paths
 from storyline.model import Article, DupAssignment, IngestError
@@ -28,17 +27,18 @@ def _from_files(paths: list[str]) -> tuple[list[DupAssignment], dict[str, Articl
 
 
 def _from_store(db: Optional[str]) -> tuple[list[DupAssignment], dict[str, Article]]:
-    """Assignments for stored articles not grouped yet, compared with the stored band index."""
+    """Every stored article's group, once those not grouped yet are compared with the stored band index."""
     from storyline.engines.local import LocalEngine
     from storyline.storage import Store
 
     store = Store(db)
-    assigned = LocalEngine(store).dedup()
+    LocalEngine(store).dedup()
+    assigned = list(store.get_dup_groups().values())
     return assigned, {a.id: a for a in store.get_articles(d.id for d in assigned)}
 
 
 def _table(assigned: list[DupAssignment], articles: dict[str, Article]) -> None:
-    table = Table("id", "group", "parent", "wire", "source", "title", header_style="bold")
+    table = id_table("id", "group", "parent", "wire", "source", "title", ids=["id", "group", "parent"])
     for d in sorted(assigned, key=lambda d: (d.group, d.id != d.parent, d.id)):
         a = articles.get(d.id)
         table.add_row(
@@ -67,7 +67,8 @@ def dedup(
     Prints one record per article: id, group (the id of the group's earliest
     copy), parent and syndicated_from (AP, Reuters, AFP, ... when the text is a
     wire story). Without PATHS, articles in the store that have no group yet are
-    compared with the stored index, and their groups are saved.
+    compared with the stored index and their groups saved; then every stored
+    article is printed.
     """
     errors = 0
     if paths:

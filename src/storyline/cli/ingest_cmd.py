@@ -9,9 +9,8 @@ from typing import List, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, fail, progress, report_error
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, fail, id_table, progress, report_error
 from storyline.engines.local import LocalEngine
 from storyline.ingest import MAX_BYTES, iter_files
 from storyline.ingest.normalize import parse_date
@@ -90,7 +89,7 @@ def articles(
     if fmt is not OutputFormat.table:
         emit((article_summary(a) for a in found), fmt)
         return
-    table = Table("id", "published", "source", "title", header_style="bold")
+    table = id_table("id", "published", "source", "title", ids=["id"])
     for a in found:
         table.add_row(a.id, a.published.strftime("%Y-%m-%d %H:%M") if a.published else "—", escape(a.source.name), escape(a.title or ""))
     console.print(table)
