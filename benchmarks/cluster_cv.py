@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     gold = cd.load_ecbplus().gold
     with Pool(args.processes) as pool:
-        results = sorted(pool.map(run_fold, [(fold, args.folds) for fold in range(args.folds)]))
+        results = pool.map(run_fold, [(fold, args.folds) for fold in range(args.folds)])
 
     rows = []
     for fold, model, predictions in results:

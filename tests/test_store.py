@@ -331,3 +331,7 @@ def test_a_role_that_may_not_create_the_extension_still_gets_word_search(pg_url,
     assert _word_hits(store, "Lumière Zürich") == {CAFE.title}
     assert _word_hits(store, "lumiere") == set()  # as stored, without folding
     store.engine.dispose()
+    with owner.begin() as conn:  # roles belong to the whole server, which the session shares
+        conn.exec_driver_sql("DROP OWNED BY reporter")
+        conn.exec_driver_sql("DROP ROLE reporter")
+    owner.engine.dispose()

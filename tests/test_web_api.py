@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from pgserver import wait_for
 from storyline.web import create_app
 from storyline.web.queries import store_counts
 from storyline.web.security import CSP
@@ -16,6 +16,7 @@ from storyline.web.security import CSP
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "corpus"
 TOKEN = "test-token-0123456789"
+JOB_WAIT = 300  # seconds a background job may take before a test gives up on it (a bound, not a measurement)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
@@ -70,17 +71,17 @@ def counts(client: TestClient) -> dict[str, int]:
 
 
 def finished_job(client: TestClient, url: str) -> dict:
-    """Poll a background job's API URL until it has finished (no time limit: pytest's own, if any)."""
-    while (job := client.get(url).json())["state"] not in ("done", "failed"):
-        time.sleep(0.05)
-    return job
+    """Poll a background job's API URL until it has finished."""
+    seen: list[dict] = []
+    assert wait_for(lambda: seen.append(client.get(url).json()) or seen[-1]["state"] in ("done", "failed"), JOB_WAIT), seen[-1]
+    return seen[-1]
 
 
 def finished_page(client: TestClient, url: str):
     """Reload an upload's page until it shows the outcome, as its refresh tag makes a browser do."""
-    while 'http-equiv="refresh"' in (r := client.get(url)).text:
-        time.sleep(0.05)
-    return r
+    seen: list = []
+    assert wait_for(lambda: seen.append(client.get(url)) or 'http-equiv="refresh"' not in seen[-1].text, JOB_WAIT)
+    return seen[-1]
 
 
 def story_by_word(client: TestClient, word: str) -> dict:
@@ -316,23 +317,60 @@ def test_a_job_is_refused_up_front_when_a_record_is_invalid(fresh_client):
     assert fresh_client.get("/ingest/jobs/0123456789abcdef").status_code == 404
 
 
+class StoreDown(RuntimeError):
+    pass
+
+
 def test_a_job_that_raises_or_whose_process_is_gone_is_failed(fresh_client):
+    from datetime import timedelta
+
     from sqlalchemy import insert
 
     from storyline.storage.schema import jobs
     from storyline.web.jobs import GONE, _now
 
     board = fresh_client.app.state.newsroom.jobs
-    raising = board.submit(["x.jsonl"], lambda: {"n": 1 // 0})
-    assert finished_job(fresh_client, f"/api/jobs/{raising}")["error"] == "ZeroDivisionError: integer division or modulo by zero"
+
+    def raising() -> dict:
+        raise StoreDown("the disk is full")
+
+    failed = board.submit(["x.jsonl"], raising)
+    assert finished_job(fresh_client, f"/api/jobs/{failed}")["error"] == "StoreDown: the disk is full"
+    unstorable = board.submit(["y.jsonl"], lambda: {"not json": object()})
+    assert "outcome could not be stored" in finished_job(fresh_client, f"/api/jobs/{unstorable}")["error"]
+
     host, pid, _ = board.worker.rsplit(":", 2)
-    with board.store.begin() as conn:  # left behind by an earlier process with this pid, and by a gone one
-        for job_id, worker in (("earlier", f"{host}:{pid}:000000000000"), ("gone", f"{host}:999999999:abc")):
-            conn.execute(insert(jobs).values(id=job_id, state="running", files=["a.txt"], worker=worker, submitted_at=_now()))
-    for job_id in ("earlier", "gone"):
-        assert fresh_client.get(f"/api/jobs/{job_id}").json()["error"] == GONE
+    left = {  # job -> (worker, hours since it was submitted)
+        "earlier": (f"{host}:{pid}:000000000000", 0),  # an earlier process with this pid (a restarted container)
+        "gone": (f"{host}:999999999:abc", 0),  # a process of this host that has ended
+        "elsewhere-old": ("another-host:12:abc", 2),  # another host's, older than any upload takes
+        "elsewhere": ("another-host:12:abc", 0),  # another host's, which may still be at it
+    }
+    with board.store.begin() as conn:
+        for job_id, (worker, hours) in left.items():
+            conn.execute(insert(jobs).values(id=job_id, state="running", files=["a.txt"], worker=worker,
+                                             submitted_at=_now() - timedelta(hours=hours)))
+    states = {job_id: fresh_client.get(f"/api/jobs/{job_id}").json() for job_id in left}
+    assert {j: (s["state"], s["error"]) for j, s in states.items()} == {
+        "earlier": ("failed", GONE), "gone": ("failed", GONE), "elsewhere-old": ("failed", GONE), "elsewhere": ("running", None)}
     page = fresh_client.get("/ingest/jobs/gone")
     assert "The upload failed" in page.text and 'http-equiv="refresh"' not in page.text
+    assert 'http-equiv="refresh"' in fresh_client.get("/ingest/jobs/elsewhere").text
+
+
+def test_jobs_not_started_when_the_server_stops_are_failed_and_say_so(fresh_client):
+    import threading
+
+    from storyline.web.jobs import STOPPED
+
+    board, release = fresh_client.app.state.newsroom.jobs, threading.Event()
+    running = board.submit(["a.txt"], lambda: {"released": release.wait()})
+    assert wait_for(lambda: board.get(running).state == "running", JOB_WAIT)
+    waiting = [board.submit([f"{n}.txt"], lambda: {"ran": True}) for n in range(3)]
+    board.close()
+    release.set()
+    assert finished_job(fresh_client, f"/api/jobs/{running}")["outcome"] == {"released": True}  # it ends first
+    assert {finished_job(fresh_client, f"/api/jobs/{j}")["error"] for j in waiting} == {STOPPED}
 
 
 def test_a_process_holding_too_many_jobs_asks_to_retry_later(fresh_client):
@@ -462,7 +500,7 @@ def test_queries_work_on_postgresql(pg_url):
 BRIDGE, LIGHT, RUSSIAN, ARABIC = "Kellsport Bridges reopen", "Lighthouse keeper retires", "Новый мост в Кельспорте", "افتتاح الجسر الجديد"
 SEARCH_ARTICLES = [
     {"title": BRIDGE, "text": "The two Bridges over the Varn reopened on Monday. Engineer Ilse Vogt said the 3.5-tonne bridge decks were new, "
-     "at a meeting in the Café Lumière (kellsport.example).", "source": "Kellsport Courier", "url": "https://kellsport.example/bridges"},
+     "at a meeting in the Café Lumière (kellsport.example) with engineers from Hawaiʻi.", "source": "Kellsport Courier", "url": "https://kellsport.example/bridges"},
     {"title": LIGHT, "text": "Oskar Brandt kept the Tern Island light for forty years.", "source": "Tern Island Chronicle",
      "url": "https://ternisland.example/keeper"},
     {"title": RUSSIAN, "text": "Жители города встретили открытие моста в понедельник.", "source": "Kellsport Courier",
@@ -538,6 +576,7 @@ def test_accents_are_folded_both_ways(search_client):
     """FTS5's unicode61 tokenizer drops diacritics; on PostgreSQL, unaccent (migration 0004) does."""
     assert found(search_client, "lumiere") == found(search_client, "CAFE") == found(search_client, "Lumière") == {BRIDGE}
     assert found(search_client, "cafè") == {BRIDGE}  # an accent the text does not have
+    assert found(search_client, "Hawaiʻi") == found(search_client, "hawaiʻ") == {BRIDGE}  # ʻ folds to a quote mark
 
 
 def test_the_index_follows_new_versions_updates_and_deletes(search_client):

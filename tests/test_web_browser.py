@@ -21,6 +21,8 @@ from typing import Iterator
 
 import pytest
 
+from pgserver import wait_for
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,10 +89,11 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def upload(page, base: str, files: list[Path], token: str = TOKEN) -> str:
-    """Ingest files through the upload form; returns the outcome section's text."""
+def upload(page, base: str, files: list[Path] | list[dict], token: str = TOKEN) -> str:
+    """Ingest files (paths, or Playwright payloads with a name and bytes) through the upload form; returns
+    the text of the page that ends the upload (its outcome, or the refusal)."""
     page.goto(base + "/ingest")
-    page.set_input_files("input[name=files]", [str(f) for f in files])
+    page.set_input_files("input[name=files]", [f if isinstance(f, dict) else str(f) for f in files])
     page.fill("input[name=token]", token)
     page.click("button[type=submit]")
     page.wait_for_selector("#outcome, #ingest-error", timeout=180_000)
@@ -143,15 +146,9 @@ def test_upload_without_the_right_token_is_refused(site):
 def test_an_upload_is_followed_on_its_own_page_with_its_file_names_inert(site):
     base, browser, _ = site
     page = browser.new_page()
-    page.goto(base + "/ingest")
     name = "<img src=x onerror=window.__pwned=1>.jsonl"  # (a browser sends a double quote as %22)
-    page.set_input_files("input[name=files]", [{"name": name, "mimeType": "application/json",
-                                                 "buffer": (CORPUS / "wire.jsonl").read_bytes()}])
-    page.fill("input[name=token]", TOKEN)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#outcome", timeout=180_000)  # the job's page reloads itself until then
-    assert re.search(r"/ingest/jobs/[0-9a-f]{32}$", page.url)
-    outcome = page.inner_text("#outcome")
+    outcome = upload(page, base, [{"name": name, "mimeType": "application/json", "buffer": (CORPUS / "wire.jsonl").read_bytes()}])
+    assert re.search(r"/ingest/jobs/[0-9a-f]{32}$", page.url)  # the job's page, which reloaded itself until done
     assert name in outcome and "0 new" in outcome  # the name as text; the articles were stored before
     assert page.evaluate("window.__pwned") is None
 
@@ -239,9 +236,12 @@ def test_several_worker_processes_serve_and_keep_the_token(tmp_path):
         with urllib.request.urlopen(request) as r:
             assert r.status == 202
             url = base + json.load(r)["url"]
-        job = {"state": "queued"}
-        while job["state"] not in ("done", "failed"):
-            time.sleep(0.05)
+        seen: list[dict] = []
+
+        def finished() -> bool:
             with urllib.request.urlopen(url) as r:
-                job = json.load(r)
-        assert job["state"] == "done" and job["outcome"]["new"] == 1
+                seen.append(json.load(r))
+            return seen[-1]["state"] in ("done", "failed")
+
+        assert wait_for(finished, 300), seen[-1]
+        assert seen[-1]["state"] == "done" and seen[-1]["outcome"]["new"] == 1

@@ -124,7 +124,7 @@ jobs = Table(
     Column("id", ID, primary_key=True),
     Column("state", String(16), nullable=False),  # queued, running, done, failed
     Column("files", JSON, nullable=False),  # the uploaded files' names
-    Column("worker", String(300), nullable=False),  # "host:pid" of the process that runs it
+    Column("worker", String(300), nullable=False),  # "host:pid:incarnation" of the process that runs it
     Column("submitted_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
     Column("outcome", JSON),  # IngestOutcome.to_json() once done
@@ -146,11 +146,11 @@ briefs = Table(
 # describe an FTS5 table or an expression index. SQLite: the FTS5 table, matched by ``articles.rowid``;
 # its hidden column of the table's own name takes the MATCH query.
 articles_fts = table("articles_fts", column("rowid"), column("articles_fts"))
-# PostgreSQL: the expression of the GIN index (ASCII punctuation as spaces, accents folded by the
-# function of migration 0004, then 'simple' words), written exactly as the index has it so the planner
-# uses it. Query words go through the same function.
+# PostgreSQL: the expression of the GIN index (accents folded by the function of migration 0004, ASCII
+# punctuation as spaces, then 'simple' words), written exactly as the index has it so the planner uses it.
+# Query words are folded by the same function.
 FOLD_FUNCTION = "storyline_fold"
 ARTICLE_TSVECTOR = literal_column(
-    f"to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(regexp_replace(coalesce(articles.title, '') || ' ' || "
-    "articles.text, '[!-/:-@[-`{-~]+', ' ', 'g')))"
+    f"to_tsvector('simple'::regconfig, regexp_replace({FOLD_FUNCTION}(coalesce(articles.title, '') || ' ' || "
+    "articles.text), '[!-/:-@[-`{-~]+', ' ', 'g'))"
 )

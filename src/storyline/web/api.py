@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from storyline.model import Article, Story, to_jsonable
 from storyline.web import queries
-from storyline.web.jobs import Busy
+from storyline.web.jobs import BUSY, Busy
 from storyline.web.service import BadInput, Newsroom, make_filters
 
 MAX_LIMIT = 100
@@ -156,11 +156,13 @@ async def post_articles(request: Request, wait: bool = Wait) -> JSONResponse:
     request.app.state.tokens.require_bearer(request)  # before the body is read
     room = newsroom(request)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not wait and room.jobs.full:  # before the body is read
+        raise HTTPException(503, BUSY, headers=RETRY_LATER)
     try:
         if ctype == "multipart/form-data":
             files = await uploaded_files(request)
             if not wait:
-                return job_accepted(room.submit_files(files))
+                return job_accepted(await run_in_threadpool(room.submit_files, files))
             outcome = await run_in_threadpool(room.ingest_files, files)
         elif ctype == "application/json":
             payload = await request.body()
@@ -172,8 +174,11 @@ async def post_articles(request: Request, wait: bool = Wait) -> JSONResponse:
     except BadInput as e:
         return JSONResponse({"detail": str(e), "errors": [_error(x) for x in e.errors]}, 422)
     except Busy as e:
-        raise HTTPException(503, str(e), headers={"Retry-After": "60"}) from None
+        raise HTTPException(503, str(e), headers=RETRY_LATER) from None
     return JSONResponse(outcome.to_json(), 200 if outcome.new or outcome.articles else 422)
+
+
+RETRY_LATER = {"Retry-After": "60"}
 
 
 def job_accepted(job_id: str) -> JSONResponse:

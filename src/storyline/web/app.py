@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import asynccontextmanager
 from importlib import resources
+from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,9 +25,16 @@ TOKEN_ENV = "STORYLINE_TOKEN"
 HERE = resources.files("storyline.web")
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.newsroom.jobs.close()  # uploads not started are dropped, and their pages say so
+
+
 def create_app(store_url: str | None = None, token: str | None = None, auth: bool = True) -> FastAPI:
     """The app over one store; writes need ``token`` (else $STORYLINE_TOKEN) unless ``auth`` is off."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="storyline",
         version=__version__,
         description="Stories, briefs and articles from the storyline store.",

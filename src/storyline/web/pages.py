@@ -6,11 +6,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from storyline.web import queries, render, views
 from storyline.web.api import uploaded_files
-from storyline.web.jobs import Busy
+from storyline.web.jobs import BUSY, Busy
 from storyline.web.security import same_origin
 from storyline.web.service import BadInput, make_filters
 
@@ -109,11 +110,14 @@ def ingest_form(request: Request) -> HTMLResponse:
 async def ingest_submit(request: Request) -> HTMLResponse:
     if not same_origin(request):
         return page(request, "ingest.html", 403, outcome=None, error="this form only accepts posts from this site")
+    room = request.app.state.newsroom
+    if room.jobs.full:  # before the upload is read
+        return page(request, "ingest.html", 503, outcome=None, error=BUSY)
     form = await request.form()
     try:
         token = form.get("token")
         request.app.state.tokens.require(token if isinstance(token, str) and token else None)
-        job_id = request.app.state.newsroom.submit_files(await uploaded_files(request))
+        job_id = await run_in_threadpool(room.submit_files, await uploaded_files(request))
     except HTTPException as e:
         return page(request, "ingest.html", e.status_code, outcome=None, error=e.detail)
     except Busy as e:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import distinct, func, literal_column, or_, select
+from sqlalchemy import distinct, false, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 
 from storyline.model import Story
@@ -81,9 +81,12 @@ def _has_words(conn: Connection, words: list[str]) -> Any:
         query = " AND ".join(f'"{w}"*' for w in words)
         matching = select(articles_fts.c.rowid).where(articles_fts.c.articles_fts.op("MATCH")(query))
         return literal_column("articles.rowid").in_(matching)
-    query = " & ".join(f"'{w}':*" for w in words)
-    folded = getattr(func, FOLD_FUNCTION)(query)
-    return ARTICLE_TSVECTOR.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), folded))
+    # Folded by the database, as the index was, then split again: folding may leave ASCII marks ("ʻ" -> "'")
+    folded = words_of(conn.scalar(select(getattr(func, FOLD_FUNCTION)(" ".join(words)))) or "")
+    if not folded:
+        return false()
+    query = " & ".join(f"'{w}':*" for w in folded)
+    return ARTICLE_TSVECTOR.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
 
 
 def _article_conditions(f: Filters, conn: Connection) -> list:

@@ -1,14 +1,15 @@
 """Word search folds accents on PostgreSQL too, as FTS5 does on SQLite: "Jose" finds "José".
 
-The GIN index of 0003 is rebuilt over ``storyline_fold(...)`` of the same text, and queries fold
-their words with the same function (``storyline.storage.schema.ARTICLE_TSVECTOR``,
-``FOLD_FUNCTION``). ``storyline_fold`` wraps the ``unaccent`` extension, which ships with
+The GIN index of 0003 is rebuilt over the same text folded by ``storyline_fold`` before its ASCII
+punctuation becomes space, and queries fold their words with the same function
+(``storyline.storage.schema.ARTICLE_TSVECTOR``, ``FOLD_FUNCTION``). ``storyline_fold`` wraps the ``unaccent`` extension, which ships with
 PostgreSQL and is trusted since version 13, so a database owner may create it. An index needs
 an IMMUTABLE function, and ``unaccent(text)`` is only STABLE (it reads its dictionary by
 search_path); the wrapper names the extension's schema and dictionary outright, which is what
 makes it safe to declare immutable. Where the extension cannot be created (an older server, or a
 role that may not), the function returns the text as it is: search works, without folding, and
-the migration says so on stderr.
+the migration says so on stderr. Once the extension can be created, re-create the function with
+its body as above and ``REINDEX INDEX ix_articles_fts``.
 
 SQLite: nothing to do (``unicode61 remove_diacritics 2`` folds already).
 
@@ -28,9 +29,10 @@ branch_labels = None
 depends_on = None
 
 FOLD = "storyline_fold"
-WORDS = "regexp_replace(coalesce(title, '') || ' ' || text, '[!-/:-@[-`{-~]+', ' ', 'g')"
-TSVECTOR_0003 = f"to_tsvector('simple'::regconfig, {WORDS})"
-TSVECTOR = f"to_tsvector('simple'::regconfig, {FOLD}({WORDS}))"
+PUNCTUATION = "'[!-/:-@[-`{-~]+'"
+TSVECTOR_0003 = f"to_tsvector('simple'::regconfig, regexp_replace(coalesce(title, '') || ' ' || text, {PUNCTUATION}, ' ', 'g'))"
+# Folded before punctuation becomes space: unaccent maps some letters to ASCII marks ("Hawaiʻi" -> "Hawai'i").
+TSVECTOR = f"to_tsvector('simple'::regconfig, regexp_replace({FOLD}(coalesce(title, '') || ' ' || text), {PUNCTUATION}, ' ', 'g'))"
 
 
 def _unaccent_schema(bind: sa.engine.Connection) -> str | None:
