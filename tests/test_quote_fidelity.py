@@ -140,3 +140,10 @@ def test_two_quotes_around_a_finished_sentence_are_not_one_variant():
 
     groups = group_quotes([QuoteSource("x", text, quotes()), QuoteSource("y", text, quotes())])
     assert sorted(v.text for g in groups for v in g.variants if v.article == "x") == sorted([first, second])
+
+
+def test_quotations_worded_differently_come_before_those_quoted_alike():
+    same = "The harbour will be open to fishing boats again by the end of the month."
+    groups = group_quotes([source("a", same, BASE), source("b", same, BASE.lower()), source("c", same)])
+    assert [len(g.variants) for g in groups] == [2, 3]  # the changed one first, though fewer quote it
+    assert groups[0].differences and not groups[1].differences

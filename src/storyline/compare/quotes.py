@@ -255,7 +255,8 @@ def _matches(a: _Unit, b: _Unit) -> bool:
 
 
 def group_quotes(sources: Sequence[QuoteSource], min_articles: int = 2) -> list[QuoteGroup]:
-    """The quotations that appear in at least ``min_articles`` of the sources, with their differences."""
+    """The quotations that appear in at least ``min_articles`` of the sources, with their differences: those
+    worded differently first, then by how many articles quote them."""
     units = _units(sources)
     uf = UnionFind()
     matched_joins: set[int] = set()
@@ -279,7 +280,9 @@ def group_quotes(sources: Sequence[QuoteSource], min_articles: int = 2) -> list[
         variants = _variants(sources, [units[k] for k in members])
         if len({v.source for v in variants}) >= min_articles:
             groups.append(_group(sources, variants))
-    groups.sort(key=lambda g: (-len({v.article for v in g.variants}), g.variants[0].article, g.variants[0].start))
+    # Worded differently first (what a reader comes to this section for), then the most quoted
+    groups.sort(key=lambda g: (not g.differences, -len({v.article for v in g.variants}), g.variants[0].article,
+                               g.variants[0].start))
     return groups
 
 
