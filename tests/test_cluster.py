@@ -306,6 +306,21 @@ def test_reassignment_moves_an_early_report_to_the_story_it_fits(features):
     assert online.reassign(rehab) == 0  # stable: nothing fits better now
 
 
+def test_a_story_an_article_left_spans_its_own_articles_again(features):
+    """The singer's last report, placed in the actress's story, stretched its span by six days."""
+    model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
+    rehab = [f for f in publication_order(features) if f.id[:3] in ("kov", "bre")]
+    online = OnlineClusterer(model, DocFreq.of(features), merge_every=0)
+    for f in rehab:
+        online.place(f.id, online.observe(f)[0], "kov" if f.id.startswith("kov") or f.id == "bre3" else "bre")
+    kov = online.stories["kov"]
+    assert kov.profile.last == max(f.published for f in rehab)  # bre3's
+    assert online.reassign(rehab) == 1 and online.story_of["bre3"] == "bre"
+    own = [f for f in rehab if f.id.startswith("kov")]
+    assert (kov.profile.first, kov.profile.last) == (min(f.published for f in own), max(f.published for f in own))
+    assert kov.profile.last_arrival == max(online.meta[f.id].arrival for f in own)
+
+
 def test_finish_reassigns_only_when_the_model_says_so(features):
     rehab = [f for f in publication_order(features) if f.id[:3] in ("kov", "bre")]
     model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)

@@ -236,11 +236,20 @@ class OnlineClusterer:
         story.members.pop(article, None)
         if story.article_ids:
             story.profile.subtract(p)
+            self._respan(story)
             self._dirty.add(story.id)
         else:
             self._unpost(story.id)
             self._dirty.discard(story.id)
             del self.stories[story.id]
+
+    def _respan(self, story: _Story) -> None:
+        """A story's time and arrival spans from its articles, after one left (``subtract`` cannot narrow them)."""
+        metas = [self.meta[a] for a in story.article_ids]
+        times = [m.published for m in metas if m.published is not None]
+        story.profile.first, story.profile.last = (min(times), max(times)) if times else (None, None)
+        story.profile.first_arrival = min(m.arrival for m in metas)
+        story.profile.last_arrival = max(m.arrival for m in metas)
 
     def _post(self, sid: str, keys: set[str]) -> None:
         story = self.stories[sid]
