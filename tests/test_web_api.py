@@ -307,6 +307,17 @@ def test_post_without_waiting_gives_a_job_to_poll(fresh_client):
     assert per_file["keeper.jsonl"] == (1, 1, []) and "empty file" in per_file["empty.txt"][2][0]
 
 
+def test_the_latest_jobs_are_listed_newest_first(fresh_client):
+    assert fresh_client.get("/api/jobs").json() == {"items": []} and 'id="recent"' not in fresh_client.get("/ingest").text
+    urls = [fresh_client.post("/api/articles", params={"wait": "false"}, json=fictional(n), headers=AUTH).json()["url"]
+            for n in (1, 2, 3)]
+    ids = [finished_job(fresh_client, u)["id"] for u in urls]
+    listed = fresh_client.get("/api/jobs", params={"limit": 2}).json()["items"]
+    assert [j["id"] for j in listed] == ids[::-1][:2] and all(j["outcome"]["new"] == 1 for j in listed)
+    page = fresh_client.get("/ingest").text
+    assert all(f'href="/ingest/jobs/{i}"' in page for i in ids)
+
+
 def test_a_job_is_refused_up_front_when_a_record_is_invalid(fresh_client):
     r = fresh_client.post("/api/articles", params={"wait": "false"}, json=[fictional(1), {"title": "no text"}], headers=AUTH)
     assert r.status_code == 422 and "nothing was stored" in r.json()["detail"]

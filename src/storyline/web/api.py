@@ -186,6 +186,11 @@ def job_accepted(job_id: str) -> JSONResponse:
     return JSONResponse({"job": job_id, "state": "queued", "url": url}, 202, headers={"Location": url})
 
 
+@router.get("/jobs", summary="The latest background ingest jobs, newest first")
+def list_jobs(request: Request, limit: int = Limit) -> dict:
+    return {"items": [j.to_json() for j in newsroom(request).jobs.recent(limit)]}
+
+
 @router.get("/jobs/{job_id}", summary="A background ingest job: its state, and its outcome once done",
             responses={404: {"description": "no such job"}})
 def get_job(request: Request, job_id: str) -> dict:

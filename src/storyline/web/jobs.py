@@ -17,7 +17,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Mapping
 
 from sqlalchemy import delete, insert, select, update
 
@@ -110,13 +110,20 @@ class JobBoard:
     def get(self, job_id: str) -> Job | None:
         with self.store.engine.connect() as conn:
             row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
-        if row is None:
-            return None
+        return None if row is None else self._job(row)
+
+    def recent(self, limit: int) -> list[Job]:
+        """The latest jobs, newest first."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(jobs).order_by(jobs.c.submitted_at.desc(), jobs.c.id).limit(limit)).mappings().all()
+        return [self._job(row) for row in rows]
+
+    def _job(self, row: Mapping) -> Job:
         job = Job(row["id"], row["state"], list(row["files"]), row["submitted_at"], row["finished_at"],
                   row["outcome"], row["error"])
         if not job.finished and self._lost(row["worker"], job.submitted_at):
             self._finish(job.id, None, GONE)
-            return self.get(job_id)
+            return self.get(job.id) or job  # as stored: it may have finished meanwhile after all
         return job
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ from storyline.web.security import same_origin
 from storyline.web.service import BadInput, make_filters
 
 PAGE_SIZE = 20
+RECENT_JOBS = 10  # uploads listed under the form
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,7 +104,7 @@ def source_page(request: Request, name: str) -> HTMLResponse:
 
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_form(request: Request) -> HTMLResponse:
-    return page(request, "ingest.html", outcome=None, error=None)
+    return page(request, "ingest.html", outcome=None, error=None, recent=request.app.state.newsroom.jobs.recent(RECENT_JOBS))
 
 
 @router.post("/ingest", response_class=HTMLResponse)
