@@ -307,15 +307,24 @@ def test_post_without_waiting_gives_a_job_to_poll(fresh_client):
     assert per_file["keeper.jsonl"] == (1, 1, []) and "empty file" in per_file["empty.txt"][2][0]
 
 
-def test_the_latest_jobs_are_listed_newest_first(fresh_client):
-    assert fresh_client.get("/api/jobs").json() == {"items": []} and 'id="recent"' not in fresh_client.get("/ingest").text
+def test_the_latest_jobs_are_listed_newest_first_to_those_who_may_upload(fresh_client, tmp_path, monkeypatch):
+    assert fresh_client.get("/api/jobs", headers=AUTH).json() == {"items": []}
     urls = [fresh_client.post("/api/articles", params={"wait": "false"}, json=fictional(n), headers=AUTH).json()["url"]
             for n in (1, 2, 3)]
     ids = [finished_job(fresh_client, u)["id"] for u in urls]
-    listed = fresh_client.get("/api/jobs", params={"limit": 2}).json()["items"]
+    listed = fresh_client.get("/api/jobs", params={"limit": 2}, headers=AUTH).json()["items"]
     assert [j["id"] for j in listed] == ids[::-1][:2] and all(j["outcome"]["new"] == 1 for j in listed)
-    page = fresh_client.get("/ingest").text
-    assert all(f'href="/ingest/jobs/{i}"' in page for i in ids)
+    assert fresh_client.get("/api/jobs").status_code == 401  # file names and errors are the uploaders' business
+    assert 'id="recent"' not in fresh_client.get("/ingest").text
+
+    monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
+    open_app = TestClient(create_app(str(tmp_path / "open.db"), None, auth=False))  # a loopback desk: no token
+    hostile = "<img src=x onerror=alert(1)>.jsonl"
+    job = open_app.post("/api/articles", params={"wait": "false"}, files=[("files", (hostile, json.dumps(fictional(1)).encode()))]).json()
+    finished_job(open_app, job["url"])
+    page = open_app.get("/ingest").text
+    assert f'href="/ingest/jobs/{job["job"]}"' in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.jsonl" in page and hostile not in page  # a file name is text
 
 
 def test_a_job_is_refused_up_front_when_a_record_is_invalid(fresh_client):

@@ -267,7 +267,8 @@ class Profile:
 
     def subtract(self, other: "Profile") -> None:
         """Take out an article ``absorb`` added: its vectors and count. The time spans stay (a span
-        cannot be narrowed without the other members: the clusterer, which knows them, does that).
+        cannot be narrowed without the other members: when an article leaves for good, the clusterer,
+        which knows them, narrows it; ``without`` keeps it, a slight overstatement for a moment).
         Cached norms are updated, not recomputed: the cost is the article's size, not the story's."""
         for name in ("terms", "title", "names", "dates", "numbers", "lead", "rare", *other.entities):
             target = self.entities.setdefault(name, {}) if name in ENTITY_KINDS else getattr(self, name)

@@ -186,8 +186,10 @@ def job_accepted(job_id: str) -> JSONResponse:
     return JSONResponse({"job": job_id, "state": "queued", "url": url}, 202, headers={"Location": url})
 
 
-@router.get("/jobs", summary="The latest background ingest jobs, newest first")
+@router.get("/jobs", summary="The latest background ingest jobs, newest first (needs the token)",
+            responses={401: {"description": "missing token"}})
 def list_jobs(request: Request, limit: int = Limit) -> dict:
+    request.app.state.tokens.require_bearer(request)  # uploaders' file names and errors; a job's own id reads it
     return {"items": [j.to_json() for j in newsroom(request).jobs.recent(limit)]}
 
 

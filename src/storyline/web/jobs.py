@@ -15,7 +15,7 @@ import socket
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
@@ -123,7 +123,7 @@ class JobBoard:
                   row["outcome"], row["error"])
         if not job.finished and self._lost(row["worker"], job.submitted_at):
             self._finish(job.id, None, GONE)
-            return self.get(job.id) or job  # as stored: it may have finished meanwhile after all
+            return self.get(job.id) or replace(job, state=FAILED, error=GONE)  # as stored: it may have finished after all
         return job
 
     def close(self) -> None:

@@ -102,27 +102,34 @@ def source_page(request: Request, name: str) -> HTMLResponse:
     return page(request, "source.html", s=stats, stories=found.items, pages=pager(request, found.total, offset, PAGE_SIZE))
 
 
+def ingest_page(request: Request, status: int = 200, error: str | None = None) -> HTMLResponse:
+    """The upload form. The latest uploads are listed only on a server without a token: their file names
+    and errors are the uploaders' business, and reading needs no token (a job's own page needs its id)."""
+    recent = [] if request.app.state.tokens.auth else request.app.state.newsroom.jobs.recent(RECENT_JOBS)
+    return page(request, "ingest.html", status, outcome=None, error=error, recent=recent)
+
+
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_form(request: Request) -> HTMLResponse:
-    return page(request, "ingest.html", outcome=None, error=None, recent=request.app.state.newsroom.jobs.recent(RECENT_JOBS))
+    return ingest_page(request)
 
 
 @router.post("/ingest", response_class=HTMLResponse)
 async def ingest_submit(request: Request) -> HTMLResponse:
     if not same_origin(request):
-        return page(request, "ingest.html", 403, outcome=None, error="this form only accepts posts from this site")
+        return ingest_page(request, 403, "this form only accepts posts from this site")
     room = request.app.state.newsroom
     if room.jobs.full:  # before the upload is read
-        return page(request, "ingest.html", 503, outcome=None, error=BUSY)
+        return ingest_page(request, 503, BUSY)
     form = await request.form()
     try:
         token = form.get("token")
         request.app.state.tokens.require(token if isinstance(token, str) and token else None)
         job_id = await run_in_threadpool(room.submit_files, await uploaded_files(request))
     except HTTPException as e:
-        return page(request, "ingest.html", e.status_code, outcome=None, error=e.detail)
+        return ingest_page(request, e.status_code, e.detail)
     except Busy as e:
-        return page(request, "ingest.html", 503, outcome=None, error=str(e))
+        return ingest_page(request, 503, str(e))
     return RedirectResponse(f"/ingest/jobs/{job_id}", 303)  # the job's page, which a reload updates
 
 
