@@ -163,15 +163,16 @@ class JobBoard:
     def _finish(self, job_id: str, outcome: dict | None, error: str | None) -> None:
         """The final state, once: a job already failed as gone is not made done, nor the reverse."""
         values = {"state": FAILED if error else DONE, "finished_at": _now(), "outcome": outcome, "error": error}
-        unfinished = jobs.c.state.in_((QUEUED, RUNNING))
         try:
-            with self.store.begin() as conn:
-                conn.execute(update(jobs).where(jobs.c.id == job_id, unfinished).values(**values))
+            self._end(job_id, values)
         except Exception as e:  # an outcome the database cannot store: the job still ends
             log.exception("upload job %s: could not store its outcome", job_id)
-            values.update(state=FAILED, outcome=None, error=f"its outcome could not be stored: {type(e).__name__}: {e}")
-            with self.store.begin() as conn:
-                conn.execute(update(jobs).where(jobs.c.id == job_id, unfinished).values(**values))
+            self._end(job_id, {**values, "state": FAILED, "outcome": None,
+                               "error": f"its outcome could not be stored: {type(e).__name__}: {e}"})
+
+    def _end(self, job_id: str, values: dict) -> None:
+        with self.store.begin() as conn:
+            conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.state.in_((QUEUED, RUNNING))).values(**values))
 
     def _lost(self, worker: str, submitted_at: datetime) -> bool:
         """Whether the process that took a job can no longer finish it."""
