@@ -11,7 +11,7 @@ import pytest
 
 from storyline.analyze import Analyzer
 from storyline.brief import build_brief, render, to_json
-from storyline.brief.render import schema
+from storyline.brief.render import schema, value_rows
 from storyline.dedup.find import find_duplicates
 from storyline.ingest import read_paths
 from storyline.model import Article, DupAssignment, Provenance, Source, Story
@@ -168,3 +168,39 @@ def test_example_briefs_validate_and_render(example):
     jsonschema.validate(json.loads(render(list(briefs.values()), "json")), schema())
     html = render(list(briefs.values()), "html")
     assert not re.search(r"(?:src|href)\s*=|https?://", html, re.I)
+
+
+def test_an_agreed_fact_leaves_out_the_outlet_that_contradicts_its_value(example):
+    briefs, outlet = example
+    mill = briefs["mill"]
+    age = next(f for f in mill.facts if "Marta Lindqvist, 52" in f.text)
+    assert "Valley Times" not in {outlet[s.article] for s in age.sources}  # it says 53
+    assert age.publishers == len({outlet[s.article] for s in age.sources})
+    only_valley = next(u for u in mill.unique if outlet[u.article] == "Valley Times")
+    assert any("Marta Lindqvist, 53" in f.text for f in only_valley.facts)
+
+
+def test_a_contradiction_counts_the_publishers_behind_each_value(example):
+    briefs, _ = example
+    ferry = briefs["ferry"]
+    injured = next(c for c in ferry.contradictions if {k.value for k in c.claims} == {"37 people", "41 people"})
+    rows = {r.value: r for r in value_rows(ferry, injured)}
+    assert rows["37 people"].publishers == 1  # a wire story and two copies of it
+    (who, _), = rows["37 people"].lines
+    assert who.count("(copy)") == 2
+    assert rows["41 people"].publishers == 1
+    markdown = render([ferry], "markdown")
+    assert "**37 people** (1 publisher)" in markdown
+    terminal = render([ferry], "terminal", width=200)
+    assert "37 people  1 publisher" in terminal
+
+
+def test_what_only_one_publisher_says_is_in_every_text_format(example):
+    briefs, outlet = example
+    mill = briefs["mill"]
+    plain = re.compile(r"[A-Za-z0-9 ,.]+")  # shown alike in every format: nothing to escape
+    article, sentence = next((u.article, f.text) for u in mill.unique for f in u.facts[:5] if plain.fullmatch(f.text))
+    for fmt in ("terminal", "markdown", "html"):
+        out = render([mill], fmt, width=1000)
+        assert "Only one publisher says" in out
+        assert outlet[article] in out and sentence in out, fmt

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Sequence
 
-from storyline.compare.align import align_story
-from storyline.compare.contradictions import find_contradictions
+from storyline.compare import compare_story
 from storyline.compare.quotes import QuoteSource, group_quotes
 from storyline.compare.summary import SummarySource, summarize
 from storyline.compare.timeline import TimelineSource, build_timeline
@@ -32,9 +31,8 @@ def build_brief(
     listed = [brief_article(a, dup_of.get(a.id)) for a in ordered]
     originals = [a for a, b in zip(ordered, listed) if b.duplicate_of is None]
 
-    alignment = align_story(ordered, [by_id[a.id] for a in ordered], dup_of.values())
     quotes = group_quotes([QuoteSource(a.id, a.text, by_id[a.id].quotes, a.published) for a in ordered])
-    contradictions = find_contradictions(alignment, ordered, [by_id[a.id] for a in ordered], quotes)
+    alignment, contradictions = compare_story(ordered, [by_id[a.id] for a in ordered], dup_of.values(), quotes)
     summary = summarize([SummarySource(a.id, a.text, by_id[a.id]) for a in originals], alignment.facts)
     timeline = build_timeline(
         [TimelineSource(a.id, a.text, by_id[a.id], a.published) for a in ordered], _story_start(story, ordered)

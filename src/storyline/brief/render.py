@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -23,12 +24,14 @@ from rich.table import Table
 
 from storyline.compare.quotes import side_by_side
 from storyline.analyze.timex_values import label, period
-from storyline.model import Brief, BriefArticle, to_jsonable
+from storyline.model import Brief, BriefArticle, Contradiction, to_jsonable
 
 FORMATS = ("terminal", "markdown", "html", "json")
 TEMPLATES = Path(__file__).with_name("templates")
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 CHART_WIDTH, CHART_LEFT, CHART_RIGHT = 760, 40, 40
+# Sentences per outlet under "Only one publisher says" in text formats: most of a report is its own.
+UNIQUE_SHOWN = 5
 
 
 def render(briefs: Sequence[Brief], fmt: str = "terminal", *, width: int = 100, color: bool = False) -> str:
@@ -72,6 +75,49 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@dataclass(slots=True)
+class ValueRow:
+    """One value of a contradiction: the publishers behind it and each distinct sentence, with who printed it."""
+
+    value: str
+    publishers: int
+    lines: list[tuple[str, str]]  # (outlets, text); a wire story and its copies share a line
+
+
+def value_rows(brief: Brief, contradiction: Contradiction) -> list[ValueRow]:
+    """The claims grouped by value, so three copies of one wire story read as one publisher, not three."""
+    names = outlet_names(brief)
+    meta = {a.id: a for a in brief.articles}
+    rows: dict[str, dict[str, list[str]]] = {}
+    roots: dict[str, set[str]] = {}
+    for k in contradiction.claims:
+        article = meta.get(k.article)
+        copy_of = article.duplicate_of if article else None
+        who = names.get(k.article, k.article) + (" (copy)" if copy_of else "")
+        rows.setdefault(k.value, {}).setdefault(_one_line(k.text), []).append(who)
+        root = meta.get(copy_of or k.article)
+        roots.setdefault(k.value, set()).add(root.source if root else copy_of or k.article)
+    return [
+        ValueRow(value, len(roots[value]), [(", ".join(who), text) for text, who in lines.items()])
+        for value, lines in rows.items()
+    ]
+
+
+def unique_facts(brief: Brief, limit: int | None = None) -> list[tuple[str, list[str], int]]:
+    """What only one publisher says: (outlet, its first ``limit`` such sentences, how many more)."""
+    names = outlet_names(brief)
+    out = []
+    for u in brief.unique:
+        texts = [_one_line(f.text) for f in u.facts]
+        shown = texts if limit is None else texts[:limit]
+        out.append((names.get(u.article, u.article), shown, len(texts) - len(shown)))
+    return out
+
+
+def _publishers(n: int) -> str:
+    return f"{n} publisher{'s' if n != 1 else ''}"
+
+
 def article_marks(brief: Brief) -> dict[str, str]:
     """Article id -> 'copy of X' for near-duplicates."""
     names = outlet_names(brief)
@@ -102,15 +148,22 @@ def _terminal_brief(console: Console, brief: Brief) -> None:
         console.print("\n[bold]Agreed facts[/]")
         for f in brief.facts:
             console.print(f"  [green]{f.publishers} publishers[/]  {escape(_one_line(f.text))}")
+    if brief.unique:
+        console.print(f"\n[bold]Only one publisher says[/] [dim](the first {UNIQUE_SHOWN} of each; JSON lists all)[/]")
+        for outlet, texts, more in unique_facts(brief, UNIQUE_SHOWN):
+            console.print(f"  [bold]{escape(outlet)}[/]")
+            for text in texts:
+                console.print(f"    {escape(text)}")
+            if more:
+                console.print(f"    [dim]and {more} more[/]")
     if brief.contradictions:
         console.print("\n[bold]Contradictions[/]")
         for c in brief.contradictions:
             console.print(f"  [red]{escape(c.kind)}[/]: {escape(c.about)}")
-            for claim in c.claims:
-                console.print(
-                    f"    [bold]{escape(claim.value)}[/]  {escape(names.get(claim.article, claim.article))}: "
-                    f"“{escape(_one_line(claim.text))}”"
-                )
+            for row in value_rows(brief, c):
+                console.print(f"    [bold]{escape(row.value)}[/]  [dim]{_publishers(row.publishers)}[/]")
+                for who, text in row.lines:
+                    console.print(f"      {escape(who)}: “{escape(text)}”")
     if brief.quotes:
         console.print("\n[bold]Quotes[/]")
         for g in brief.quotes:
@@ -160,11 +213,18 @@ def _markdown_brief(brief: Brief) -> str:
         lines += ["## Summary", ""] + [f"- {md(s.text)} *({md(names.get(s.article))})*" for s in brief.summary] + [""]
     if brief.facts:
         lines += ["## Agreed facts", ""] + [f"- **{f.publishers} publishers**: {md(f.text)}" for f in brief.facts] + [""]
+    if brief.unique:
+        lines += ["## Only one publisher says", "", f"The first {UNIQUE_SHOWN} sentences of each outlet; the JSON lists all.", ""]
+        for outlet, texts, more in unique_facts(brief, UNIQUE_SHOWN):
+            lines += [f"- {md(outlet)}"] + [f"  - {md(t)}" for t in texts] + ([f"  - *and {more} more*"] if more else [])
+        lines.append("")
     if brief.contradictions:
         lines += ["## Contradictions", ""]
         for c in brief.contradictions:
             lines.append(f"- **{md(c.kind)}**: {md(c.about)}")
-            lines += [f"  - **{md(k.value)}**, {md(names.get(k.article))}: “{md(k.text)}”" for k in c.claims]
+            for row in value_rows(brief, c):
+                lines.append(f"  - **{md(row.value)}** ({_publishers(row.publishers)})")
+                lines += [f"    - {md(who)}: “{md(text)}”" for who, text in row.lines]
         lines.append("")
     if brief.quotes:
         lines += ["## Quotes", ""]
@@ -222,6 +282,8 @@ def _html_story(brief: Brief) -> dict:
         "brief": brief,
         "names": names,
         "marks": article_marks(brief),
+        "contradictions": [(c, value_rows(brief, c)) for c in brief.contradictions],
+        "unique": unique_facts(brief),
         "outlets": sorted({a.source for a in brief.articles}),
         "quotes": quotes,
         "chart": timeline_chart(brief),

@@ -32,7 +32,12 @@ def compare_story(
     quote_groups: Iterable[QuoteGroup] = (),
     embed: Embedder | None = None,
 ) -> tuple[Alignment, list[Contradiction]]:
-    """Facts and contradictions of one story; ``alignment.agreed()`` / ``alignment.unique()`` feed the brief."""
+    """Facts and contradictions of one story; ``alignment.agreed()`` / ``alignment.unique()`` feed the brief.
+
+    A fact keeps one value of each contradiction among its sources (``Alignment.separate_disputes``).
+    """
     analyses = list(analyses)
     alignment = align_story(articles, analyses, dups, embed)
-    return alignment, find_contradictions(alignment, articles, analyses, quote_groups)
+    contradictions = find_contradictions(alignment, articles, analyses, quote_groups)
+    alignment.separate_disputes(contradictions)  # after: the contradictions are read on the unsplit facts
+    return alignment, contradictions

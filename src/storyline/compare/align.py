@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from storyline.dedup.groups import UnionFind
-from storyline.model import Analysis, Article, DupAssignment, Fact, SpanRef, Token, UniqueFacts, stable_hash
+from storyline.model import (
+    Analysis, Article, Contradiction, DupAssignment, Fact, SpanRef, Token, UniqueFacts, stable_hash,
+)
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 # Reporting verbs carry who said it, not what happened; outlets vary them freely.
@@ -130,6 +132,46 @@ class Alignment:
                 by_article[self.publishers.owner([s.article for s in f.sources])].append(f)
         order = {u.article: i for i, u in reversed(list(enumerate(self.units)))}
         return [UniqueFacts(a, fs) for a, fs in sorted(by_article.items(), key=lambda kv: order.get(kv[0], 0))]
+
+    def separate_disputes(self, contradictions: Iterable[Contradiction]) -> None:
+        """Take the sources that contradict a fact out of it: a fact states one value.
+
+        A fact groups similar sentences, and two sentences that differ only in a date or a
+        number are similar. Per contradiction, the fact keeps the value most publishers
+        give (the earliest on a tie) and the sentences that give none; each other value
+        becomes a fact of its own, so "missing on March 10" is not counted as agreed by the
+        outlet that wrote "March 11".
+        """
+        claims: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)  # article -> (start, end, index, value)
+        for index, c in enumerate(contradictions):
+            for k in c.claims:
+                claims[k.article].append((k.start, k.end, index, k.value))
+        facts, fact_units = [], {}
+        for fact in self.facts:
+            for group in self._split_by_value(self.fact_units[fact.id], claims):
+                part = fact if group == self.fact_units[fact.id] else make_fact(group, self.units, self.pairs, self.publishers)
+                facts.append(part)
+                fact_units[part.id] = group
+        facts.sort(key=lambda f: fact_units[f.id][0])
+        self.facts, self.fact_units = facts, fact_units
+
+    def _split_by_value(self, group: list[int], claims: dict[str, list[tuple[int, int, int, str]]]) -> list[list[int]]:
+        values: dict[int, dict[int, str]] = {}  # unit -> contradiction index -> value it states
+        for i in group:
+            u = self.units[i]
+            values[i] = {index: value for s, e, index, value in claims.get(u.article, ()) if u.start <= s and e <= u.end}
+        disputed = sorted({x for i in group for x in values[i] if len({values[j].get(x) for j in group} - {None}) > 1})
+        if not disputed:
+            return [group]
+        index = disputed[0]
+        by_value: dict[str, list[int]] = defaultdict(list)
+        for i in group:
+            if index in values[i]:
+                by_value[values[i][index]].append(i)
+        kept = max(by_value.values(), key=lambda g: (self.publishers.count(self.units[i].article for i in g), -g[0]))
+        rest = [g for g in by_value.values() if g is not kept]
+        kept = sorted(set(group) - {i for g in rest for i in g})
+        return [part for g in [kept, *rest] for part in self._split_by_value(sorted(g), claims)]
 
     def similarity(self, a: int, b: int) -> float:
         return self.pairs.get((a, b) if a < b else (b, a), 0.0)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from storyline.analyze import AnalysisFailure, Analyzer
 
 # Bump when the brief's content changes for the same inputs, so cached briefs are rebuilt.
-BRIEF_VERSION = "2"
+BRIEF_VERSION = "3"
 
 
 @dataclass
