@@ -63,9 +63,9 @@ def _one(data: bytes, name: str = "f") -> Article:
     return results[0]
 
 
-def _warc(pages: list[tuple[str, str]]) -> bytes:
+def _warc(pages: list[tuple[str, str]], gzip: bool = True) -> bytes:
     buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=True)
+    writer = WARCWriter(buf, gzip=gzip)
     writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "test"}))
     for url, html in pages:
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
@@ -163,6 +163,18 @@ def test_warc_gz_html_responses_only():
     assert results[0].provenance.locator.startswith("record ")
 
 
+def test_a_warc_gzipped_as_one_file_is_read_whole_and_a_truncated_record_is_an_error():
+    pages = [("https://a.example/one", PAGE), ("https://b.example/two", PAGE.replace("Old Mill", "New Mill"))]
+    plain = _warc(pages, gzip=False)
+    whole = list(read_bytes(gzip.compress(plain), "crawl.warc.gz"))
+    assert [r.url for r in whole] == ["https://a.example/one", "https://b.example/two"]
+    cut = list(read_bytes(plain[:-300], "cut.warc"))
+    assert [type(r).__name__ for r in cut] == ["Article", "IngestError"]
+    assert str(cut[1]) == "cut.warc:record 5: truncated: the file ends before the record does"
+    big = list(read_bytes(_warc([("https://c.example/big", PAGE + "<p>x</p>" * 200_000)]), "big.warc.gz", max_bytes=1024 * 1024))
+    assert len(big) == 1 and "larger than the 1 MiB limit" in big[0].reason
+
+
 def test_plain_gzip_of_html_is_sniffed_by_content():
     a = _one(gzip.compress(PAGE.encode()), "page.bin")
     assert a.title == "Bridge reopens after repairs"
@@ -185,6 +197,17 @@ def test_directories_recursive_and_stdin(tmp_path, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"title: From stdin\n\nBody.\n")))
     (a,) = list(read_paths(["-"]))
     assert a.title == "From stdin" and a.provenance.file == "<stdin>"
+
+
+def test_linked_folders_are_read_once_and_link_loops_end(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "one.txt").write_text("title: One\n\nBody one.\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "in" / "again").symlink_to(tmp_path / "real")
+    (tmp_path / "in" / "up").symlink_to(tmp_path / "in")  # a loop
+    found = list(read_paths([str(tmp_path / "in")]))
+    assert [r.title for r in found if isinstance(r, Article)] == ["One"]
 
 
 # ---------------------------------------------------------------- normalisation
@@ -243,6 +266,44 @@ def test_bad_json_line_keeps_the_rest():
     results = list(read_bytes(data, "mixed.jsonl"))
     assert [type(r).__name__ for r in results] == ["Article", "IngestError", "Article"]
     assert str(results[1]).startswith("mixed.jsonl:line 2: invalid JSON")
+
+
+@pytest.mark.parametrize("date", ["NaN", "1e20", "-99999999999", '"0001-01-01T00:00:00+01:00"', '"yesterday"', '"2 days ago"'])
+def test_a_date_that_cannot_be_read_or_stored_fails_its_record_only(date):
+    data = (f'{{"title": "A", "text": "Good one.", "date": "2026-03-17"}}\n'
+            f'{{"title": "B", "text": "Bad date.", "date": {date}}}\n'
+            f'{{"title": "C", "text": "Good two."}}\n').encode()
+    results = list(read_bytes(data, "dates.jsonl"))
+    assert [type(r).__name__ for r in results] == ["Article", "IngestError", "Article"]
+    assert str(results[1]).startswith("dates.jsonl:line 2: unreadable date")
+
+
+def test_relative_dates_are_not_read_against_the_clock():
+    for text in ("yesterday", "today", "now", "in 3 weeks", "last year"):
+        assert parse_date(text) is None, text
+    assert parse_date("DECEMBER 16, 2008") == datetime(2008, 12, 16, tzinfo=timezone.utc)
+
+
+def test_lone_surrogates_and_nul_become_storable_text():
+    data = b'{"id": "s\\u0000x", "title": "Broken \\ud83d emoji", "text": "Body with half an emoji \\ud83d here.", "url": "https://a.example/\\u0000p"}\n'
+    a = _one(data, "s.jsonl")
+    assert a.id == "sx" and a.title == "Broken \ufffd emoji" and "\ufffd here" in a.text and "\x00" not in a.url
+    a.text.encode("utf-8")  # storable
+
+
+def test_a_pretty_printed_object_is_one_article_and_json_lines_may_start_with_an_array():
+    pretty = json.dumps({"title": "Pretty", "text": "The council voted."}, indent=2).encode()
+    assert _one(pretty, "pretty.json").title == "Pretty"
+    lines = b'["not an article"]\n{"title": "A", "text": "One."}\n{"title": "B", "text": "Two."}\n'
+    results = list(read_bytes(lines, "first.jsonl"))
+    assert [type(r).__name__ for r in results] == ["IngestError", "Article", "Article"]
+    assert str(results[0]) == "first.jsonl:line 1: expected a JSON object, got list"
+
+
+def test_a_line_separator_inside_a_json_string_does_not_split_the_record():
+    data = json.dumps({"title": "LS", "text": "First part\u2028second part."}, ensure_ascii=False).encode() + b"\n"
+    a = _one(data, "ls.jsonl")
+    assert "second part" in a.text
 
 
 def test_broken_html_still_yields_text():

@@ -59,6 +59,21 @@ def test_recrawl_with_changed_text_is_a_linked_version(store):
     assert [a.id for a in store.iter_articles(latest_only=True)] == [second.id]
 
 
+def test_only_the_latest_version_of_a_recrawled_article_is_in_a_story(store):
+    from storyline.engines.local import LocalEngine
+
+    text = "A ferry struck the pier in Portvale on Saturday, injuring {} people, the harbour master said."
+    first = _article(text.format(37), url="https://gazette.example/ferry")
+    other = _article(text.format(41), url="https://post.example/ferry")
+    store.add_articles([first, other])
+    engine = LocalEngine(store)
+    engine.update()
+    store.add_articles([_article(text.format(41) + " Updated with new figures.", url="https://gazette.example/ferry")])
+    stories = engine.update()
+    members = {a for s in stories for a in s.article_ids}
+    assert first.id not in members and len(members) == 2
+
+
 def test_article_round_trip_keeps_offset_and_fields(store):
     published = datetime.fromisoformat("2026-03-17T09:30:00+01:00")
     a = _article("Body.", published=published, byline="By A", language="en")
@@ -144,6 +159,53 @@ def test_cli_ingest_errors_exit_code_and_strict(tmp_path):
     strict = subprocess.run(STORYLINE + ["ingest", "--strict", str(bad), str(good), "--db", str(tmp_path / "s.db")], capture_output=True, text=True)
     assert strict.returncode == 1
     assert Store(str(tmp_path / "s.db")).count_articles() == 0
+
+
+def test_an_id_stored_with_another_text_is_an_error_not_a_silent_drop(tmp_path):
+    db = str(tmp_path / "ids.db")
+    first, second = tmp_path / "v1.jsonl", tmp_path / "v2.jsonl"
+    first.write_text(json.dumps({"id": "d1", "title": "Budget", "text": "The council approved the budget."}) + "\n")
+    second.write_text(json.dumps({"id": "d1", "title": "Budget", "text": "The council approved the budget."}) + "\n"
+                      + json.dumps({"id": "d1", "title": "Fire", "text": "A fire broke out at the mill."}) + "\n"
+                      + json.dumps({"id": "d2", "title": "Ferry", "text": "The ferry strike ended."}) + "\n")
+    subprocess.run(STORYLINE + ["ingest", str(first), "--db", db], check=True, capture_output=True)
+    run = subprocess.run(STORYLINE + ["ingest", str(second), "--db", db], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert f"error: {second}:line 2: id 'd1' is already stored with another text" in run.stderr
+    assert "2 articles read from 1 files: 1 new, 1 already stored, 1 errors" in run.stdout
+    store = Store(db)
+    assert store.get_article("d1").text == "The council approved the budget." and store.count_articles() == 2
+
+
+def test_cli_user_errors_are_one_line_and_ids_with_markup_print_as_text(tmp_path):
+    db = str(tmp_path / "mk.db")
+    src = tmp_path / "markup.jsonl"
+    src.write_text(json.dumps({"id": "[/]", "title": "Budget", "text": "The council approved the budget."}) + "\n"
+                   + json.dumps({"id": "[bold]x[/bold]", "title": "Mill", "text": "The mill will close."}) + "\n")
+    subprocess.run(STORYLINE + ["ingest", str(src), "--db", db], check=True, capture_output=True)
+    listing = subprocess.run(STORYLINE + ["articles", "--db", db], capture_output=True, text=True)
+    assert listing.returncode == 0 and "[/]" in listing.stdout and "[bold]x[/bold]" in listing.stdout
+    for args, message in [
+        (["articles", "--db", str(tmp_path / "missing" / "x.db")], "error: cannot open the store: unable to open database file"),
+        (["brief", "--db", db, "--format", "html", "-o", str(tmp_path / "missing" / "b.html")], "No such file or directory"),
+        (["import-results", str(tmp_path / "missing"), "--db", db], "not a directory written by `storyline batch`"),
+    ]:
+        run = subprocess.run(STORYLINE + args, capture_output=True, text=True)
+        assert run.returncode == 1 and message in run.stderr and "Traceback" not in run.stderr, args
+
+
+def test_cli_cluster_reports_bad_records_and_clusters_the_store_without_input(tmp_path):
+    src = tmp_path / "in.jsonl"
+    good = [{"id": f"c{n}", "title": "Ferry strike ends", "text": "The ferry strike in Portvale ended on Tuesday."} for n in (1, 2)]
+    src.write_text("\n".join(json.dumps(g) for g in good) + '\n{"id": "c3", "title": "x", "text": ""}\n{broken\n')
+    run = subprocess.run(STORYLINE + ["cluster", str(src), "--format", "jsonl"], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert [json.loads(line)["id"] for line in run.stdout.splitlines()] == ["c1", "c2"]
+    assert f"error: {src}:line 3: empty body" in run.stderr and f"error: {src}:line 4: invalid JSON" in run.stderr
+    db = str(tmp_path / "c.db")
+    subprocess.run(STORYLINE + ["ingest", str(src), "--db", db], capture_output=True)
+    stored = subprocess.run(STORYLINE + ["cluster", "--db", db, "--format", "jsonl"], capture_output=True, text=True)
+    assert stored.returncode == 0 and {json.loads(line)["id"] for line in stored.stdout.splitlines()} == {"c1", "c2"}
 
 
 def test_cli_articles_and_show_json(tmp_path):

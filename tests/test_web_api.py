@@ -18,6 +18,7 @@ CORPUS = ROOT / "examples" / "corpus"
 TOKEN = "test-token-0123456789"
 JOB_WAIT = 300  # seconds a background job may take before a test gives up on it (a bound, not a measurement)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+LOOPBACK = "http://127.0.0.1:8000"  # a server without a token answers only to a loopback Host
 
 
 def corpus_files() -> list[Path]:
@@ -318,7 +319,7 @@ def test_the_latest_jobs_are_listed_newest_first_to_those_who_may_upload(fresh_c
     assert 'id="recent"' not in fresh_client.get("/ingest").text
 
     monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
-    open_app = TestClient(create_app(str(tmp_path / "open.db"), None, auth=False))  # a loopback desk: no token
+    open_app = TestClient(create_app(str(tmp_path / "open.db"), None, auth=False), base_url=LOOPBACK)  # no token
     hostile = "<img src=x onerror=alert(1)>.jsonl"
     job = open_app.post("/api/articles", params={"wait": "false"}, files=[("files", (hostile, json.dumps(fictional(1)).encode()))]).json()
     finished_job(open_app, job["url"])
@@ -387,10 +388,13 @@ def test_jobs_not_started_when_the_server_stops_are_failed_and_say_so(fresh_clie
     running = board.submit(["a.txt"], lambda: {"released": release.wait()})
     assert wait_for(lambda: board.get(running).state == "running", JOB_WAIT)
     waiting = [board.submit([f"{n}.txt"], lambda: {"ran": True}) for n in range(3)]
-    board.close()
-    release.set()
-    assert finished_job(fresh_client, f"/api/jobs/{running}")["outcome"] == {"released": True}  # it ends first
+    closing = threading.Thread(target=board.close)
+    closing.start()
     assert {finished_job(fresh_client, f"/api/jobs/{j}")["error"] for j in waiting} == {STOPPED}
+    assert closing.is_alive() and board.get(running).state == "running"  # shutdown waits for the running job
+    release.set()
+    closing.join()
+    assert board.get(running).to_json()["outcome"] == {"released": True}  # it ended before close returned
 
 
 def test_a_process_holding_too_many_jobs_asks_to_retry_later(fresh_client):
@@ -413,7 +417,7 @@ def test_a_process_holding_too_many_jobs_asks_to_retry_later(fresh_client):
 
 def test_writes_without_auth_and_with_no_token_configured(tmp_path, monkeypatch):
     monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
-    open_app = TestClient(create_app(str(tmp_path / "open.db"), None, auth=False))
+    open_app = TestClient(create_app(str(tmp_path / "open.db"), None, auth=False), base_url=LOOPBACK)
     assert open_app.post("/api/articles", json=fictional()).status_code == 200
     locked = TestClient(create_app(str(tmp_path / "locked.db"), None, auth=True))
     r = locked.post("/api/articles", json=fictional(), headers=AUTH)
@@ -627,3 +631,60 @@ def test_entity_filter_uses_the_names_words(search_client):
     assert search_client.get("/api/stories", params={"entity": "oskar brandt"}).json()["total"] == 1
     assert search_client.get("/api/stories", params={"entity": "Oskar"}).json()["total"] == 0  # the whole name, not a part
     assert search_client.get("/api/articles", params={"entity": '"*'}).json()["total"] == 0
+
+
+def test_a_server_without_a_token_refuses_other_sites_and_other_host_names(tmp_path, monkeypatch):
+    monkeypatch.delenv("STORYLINE_TOKEN", raising=False)
+    app = create_app(str(tmp_path / "open.db"), None, auth=False)
+    local = TestClient(app, base_url=LOOPBACK)
+    upload = [("files", ("a.json", json.dumps(fictional(1)).encode()))]
+    cross = local.post("/api/articles", files=upload, headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403  # a form on another site posts multipart without a preflight
+    rebound = TestClient(app, base_url="http://rebind.attacker.example:8000")
+    assert rebound.get("/api/stories").status_code == 400
+    assert rebound.post("/api/articles", files=upload).status_code == 400
+    assert counts(local)["articles"] == 0
+    assert local.post("/api/articles", files=upload).status_code == 200  # a script on this machine
+    assert TestClient(app, base_url="http://[::1]:8000").get("/api/stories").status_code == 200
+
+
+def test_a_request_naming_its_body_twice_or_carrying_nul_is_refused(fresh_client):
+    big = json.dumps([fictional(n) for n in range(1, 3)]).encode()
+    two_types = [("content-type", "application/json"), ("content-type", "multipart/form-data"), *AUTH.items()]
+    r = fresh_client.post("/api/articles", content=big, headers=two_types)
+    assert r.status_code == 400 and "more than one" in r.json()["detail"]
+    for path in ("/api/stories/x%00", "/articles/a%00b", "/api/stories?source=x%00"):
+        assert fresh_client.get(path).status_code == 400, path
+    assert counts(fresh_client)["articles"] == 0
+
+
+def test_ids_with_slashes_and_outlets_with_accents_have_working_links(fresh_client):
+    record = fictional(1, id="2026/03/keeper", source="Élysée Times (elysee.example)")
+    assert fresh_client.post("/api/articles", json=record, headers=AUTH).status_code == 200
+    assert fresh_client.get("/api/articles/2026/03/keeper").json()["article"]["id"] == "2026/03/keeper"
+    story = fresh_client.get("/api/stories").json()["items"][0]["id"]
+    page = fresh_client.get(f"/stories/{story}").text
+    assert 'href="/articles/2026%2F03%2Fkeeper"' in page and 'href="/sources/%C3%89lys%C3%A9e%20Times"' in page
+    assert fresh_client.get("/articles/2026%2F03%2Fkeeper").status_code == 200
+    assert fresh_client.get("/sources/%C3%89lys%C3%A9e%20Times").status_code == 200  # SQLite's lower() is ASCII only
+    assert fresh_client.get("/api/stories", params={"source": "Élysée Times"}).json()["total"] == 1
+
+
+def test_sending_again_articles_stored_without_a_story_finishes_them(fresh_client):
+    from storyline.engines.local import IngestReport
+    from storyline.web.service import Newsroom
+
+    room: Newsroom = fresh_client.app.state.newsroom
+    articles = room.records(json.dumps([fictional(1), fictional(2)]).encode())
+    room.engine.ingest_items(articles, IngestReport())  # stored; the update never ran (the server stopped)
+    assert counts(fresh_client)["stories"] == 0
+    r = fresh_client.post("/api/articles", json=[fictional(1), fictional(2)], headers=AUTH)
+    assert r.json()["new"] == 0 and r.json()["stories"] >= 1
+    assert counts(fresh_client)["stories"] >= 1
+
+
+@pytest.mark.parametrize("query", ["since=0001-01-01T00:00:00%2B01:00", "until=9999-12-31T23:59:59-01:00", "offset=9223372036854775808"])
+def test_dates_and_offsets_out_of_range_are_a_client_error(fresh_client, query):
+    assert fresh_client.get(f"/api/stories?{query}").status_code in (400, 422)
+    page = fresh_client.get(f"/?{query}")
+    assert page.status_code in (200, 400) and "<!doctype html>" in page.text  # the page clamps an offset

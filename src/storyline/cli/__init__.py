@@ -7,4 +7,16 @@ from storyline.cli import analyze_cmd, batch_cmd, brief_cmd, cluster_cmd, dedup_
 
 
 def main() -> None:
-    app()
+    """``app``, with the errors a user's paths and store URL cause as one line each, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from storyline.cli.app import report_error
+
+    try:
+        app()
+    except OSError as e:  # an output file in a missing folder, a results folder that is not there
+        report_error(f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e))
+        raise SystemExit(1) from None
+    except OperationalError as e:  # --db naming a file in a missing folder, a server that does not answer
+        report_error(f"cannot open the store: {' '.join(str(e.orig).split())}")
+        raise SystemExit(1) from None

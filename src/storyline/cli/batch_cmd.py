@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
 import typer
@@ -92,6 +93,8 @@ def import_results_command(
     from storyline.model import IngestError
     from storyline.storage import Store
 
+    if "://" not in results and not (Path(results) / "dup_groups").exists():
+        fail(f"{results}: not a directory written by `storyline batch` (no dup_groups in it)")
     store = Store(db)
     failed = 0
     if input:

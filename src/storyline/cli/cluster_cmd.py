@@ -12,7 +12,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, eval_app, fail, id_table
+from storyline.cli.app import (
+    OutputFormat, app, console, db_option, emit, err_console, eval_app, fail, id_table, report_error,
+)
 from storyline.cluster import ArticleFeatures, Decision, DocFreq, ScoreModel, article_features, cluster, explain
 from storyline.cluster.batch import fit_corpus
 from storyline.cluster.online import Move
@@ -21,15 +23,18 @@ from storyline.model import Article, IngestError
 from storyline.storage import Store
 
 
-def read_articles(path: Path) -> list[Article]:
-    """Articles from any input ``storyline ingest`` reads (JSONL: id, title, text, published, source)."""
-    articles = []
+def read_articles(path: Path) -> tuple[list[Article], int]:
+    """Articles from any input ``storyline ingest`` reads (JSONL: id, title, text, published, source),
+    one per id, and how many records failed (each reported on stderr)."""
+    articles: dict[str, Article] = {}
+    errors = 0
     for item in read_paths([str(path)]):
         if isinstance(item, IngestError):
-            err_console.print(f"skipped {item}")
+            report_error(str(item))
+            errors += 1
         else:
-            articles.append(item)
-    return articles
+            articles.setdefault(item.id, item)
+    return list(articles.values()), errors
 
 
 def _analyses(articles: list[Article]) -> list:
@@ -40,26 +45,39 @@ def _analyses(articles: list[Article]) -> list:
 
 @app.command("cluster")
 def cluster_command(
-    input: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL: id, title, text, published, source."),
+    input: Optional[Path] = typer.Argument(
+        None, exists=True, help="JSONL (id, title, text, published, source) or any ingest format, a file or a directory. "
+        "Without it: the store, brought up to date first (analysis, dedup, stories)."),
+    db: Optional[str] = db_option(),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json or jsonl."),
     stories: bool = typer.Option(False, "--stories", help="Print Story records instead of assignments."),
 ) -> None:
     """Group the articles into stories; jsonl prints {"id", "story"} per article."""
-    articles = read_articles(input)
-    result = cluster(articles, _analyses(articles))
-    if stories:
-        records: Iterable = result.stories
+    errors = 0
+    if input is None:
+        from storyline.engines.local import LocalEngine
+
+        store = Store(db)
+        found = LocalEngine(store).update()
+        assignments = store.get_story_assignments()
+        model_name, count = "stored", len({a.id for a in assignments})
     else:
+        articles, errors = read_articles(input)
+        result = cluster(articles, _analyses(articles))
         order = {a.id: i for i, a in enumerate(articles)}
-        records = sorted(result.assignments, key=lambda s: order[s.id])
+        found, assignments = result.stories, sorted(result.assignments, key=lambda s: order[s.id])
+        model_name, count = result.model.name, len(articles)
+    records: Iterable = found if stories else assignments
     if fmt is not OutputFormat.table:
         emit(records, fmt, wrap="stories" if stories else "assignments")
-        return
-    table = id_table("story", "articles", "sources", "first seen", "headline", ids=["story"])
-    for s in result.stories:
-        table.add_row(s.id, str(s.size), str(len(s.sources)), str(s.first_seen or "-"), escape(s.headline))
-    console.print(table)
-    err_console.print(f"{len(articles)} articles, {len(result.stories)} stories (model: {result.model.name})")
+    else:
+        table = id_table("story", "articles", "sources", "first seen", "headline", ids=["story"])
+        for s in found:
+            table.add_row(s.id, str(s.size), str(len(s.sources)), str(s.first_seen or "-"), escape(s.headline))
+        console.print(table)
+        err_console.print(f"{count} articles, {len(found)} stories (model: {model_name})", highlight=False)
+    if errors:
+        raise typer.Exit(1)
 
 
 @dataclass
@@ -77,7 +95,7 @@ class WhyInputs:
 
 def why_from_file(ids: tuple[str, str], path: Path) -> WhyInputs:
     """Both articles from a JSONL file, clustered with the rest of it."""
-    articles = read_articles(path)
+    articles, _ = read_articles(path)
     missing = [i for i in ids if i not in {x.id for x in articles}]
     if missing:
         fail(f"not in {path}: {', '.join(missing)}", code=2)
@@ -139,6 +157,8 @@ def why_command(
     With --input the file is analysed and clustered here; otherwise the articles, their
     analyses, the document frequencies and the stories come from the store (--db)."""
     inputs = why_from_file((a, b), input) if input else why_from_store((a, b), Store(db))
+    if len(inputs.features) != 2:
+        fail(f"{a} and {b} are the same article: give two different ones", code=2)
     fa, fb = inputs.features.values()
     e = explain(fa, fb, inputs.idf, inputs.model, (inputs.arrivals[fa.id], inputs.arrivals[fb.id]))
     stories = [inputs.story_of.get(x.id) for x in (fa, fb)]
@@ -148,7 +168,7 @@ def why_command(
                "decisions": inputs.decisions, "moves": inputs.moves}], OutputFormat.json)
         return
     verdict = "together" if e.together else "apart"
-    console.print(f"[bold]{fa.id}[/] vs [bold]{fb.id}[/]  model {e.model}: p = {e.probability:.3f} "
+    console.print(f"[bold]{escape(fa.id)}[/] vs [bold]{escape(fb.id)}[/]  model {e.model}: p = {e.probability:.3f} "
                   f"(join at >= {e.threshold}) -> {verdict}")
     table = Table("feature", "value", "weight x value")
     for k, v in e.features.items():

@@ -42,9 +42,9 @@ def _table(assigned: list[DupAssignment], articles: dict[str, Article]) -> None:
     for d in sorted(assigned, key=lambda d: (d.group, d.id != d.parent, d.id)):
         a = articles.get(d.id)
         table.add_row(
-            d.id,
-            d.group,
-            "" if d.parent == d.id else d.parent,
+            escape(d.id),
+            escape(d.group),
+            "" if d.parent == d.id else escape(d.parent),
             d.syndicated_from or "",
             escape(a.source.name) if a else "",
             escape((a.title or "") if a else ""),

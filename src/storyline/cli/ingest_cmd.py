@@ -91,7 +91,7 @@ def articles(
         return
     table = id_table("id", "published", "source", "title", ids=["id"])
     for a in found:
-        table.add_row(a.id, a.published.strftime("%Y-%m-%d %H:%M") if a.published else "—", escape(a.source.name), escape(a.title or ""))
+        table.add_row(escape(a.id), a.published.strftime("%Y-%m-%d %H:%M") if a.published else "—", escape(a.source.name), escape(a.title or ""))
     console.print(table)
 
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # Bump when the brief's content changes for the same inputs, so cached briefs are rebuilt.
 BRIEF_VERSION = "3"
+ID_CLASH = ("id {id!r} is already stored with another text: give the changed article its own id, or leave the id "
+            "out and a changed text is stored as a new version")
 
 
 @dataclass
@@ -65,23 +67,39 @@ class LocalEngine:
         on_error: Callable[[IngestError], None] | None = None,
         strict: bool = False,
     ) -> IngestReport:
-        """Store articles in batches, one transaction each; errors are collected and reported."""
+        """Store articles in batches, one transaction each; errors are collected and reported.
+
+        A record whose id is stored (or earlier in the input) with another text is an error:
+        kept silently, the new text would be lost.
+        """
         batch: list[Article] = []
+
+        def fail(error: IngestError) -> None:
+            report.errors.append(error)
+            if on_error:
+                on_error(error)
+
+        def store() -> None:
+            clashes = {id(a) for a in self.store.id_clashes(batch)}
+            for a in batch:
+                if id(a) in clashes:
+                    fail(IngestError(a.provenance.file, a.provenance.locator, ID_CLASH.format(id=a.id)))
+                else:
+                    report.articles += 1
+                    report.ids.append(a.id)
+            report.new += self.store.add_articles([a for a in batch if id(a) not in clashes])
+            batch.clear()
+
         for item in items:
             if isinstance(item, IngestError):
-                report.errors.append(item)
-                if on_error:
-                    on_error(item)
-                if strict:
-                    break
-                continue
-            report.articles += 1
-            report.ids.append(item.id)
-            batch.append(item)
-            if len(batch) >= self.batch_size:
-                report.new += self.store.add_articles(batch)
-                batch.clear()
-        report.new += self.store.add_articles(batch)
+                fail(item)
+            else:
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    store()
+            if strict and report.errors:
+                break
+        store()
         return report
 
     def ingest(
@@ -147,13 +165,15 @@ class LocalEngine:
     def cluster(self, leave_out: Iterable[str] = ()) -> list[Story]:
         """Cluster the whole store in batch mode and replace the stored stories.
 
-        Every article needs an analysis, except those in ``leave_out`` (the ones the analysis
-        failed on), which stay out of the stories until they can be analysed.
+        Only the latest version of a re-crawled article takes part: two versions of one report
+        would count as two articles and contradict each other. Every article needs an analysis,
+        except those in ``leave_out`` (the ones the analysis failed on), which stay out of the
+        stories until they can be analysed.
         """
         from storyline.cluster import cluster
 
         skipped = set(leave_out)
-        articles = [a for a in self.store.iter_articles() if a.id not in skipped]
+        articles = [a for a in self.store.iter_articles(latest_only=True) if a.id not in skipped]
         analyses = self.store.get_analyses(a.id for a in articles)
         missing = [a.id for a in articles if a.id not in analyses]
         if missing:

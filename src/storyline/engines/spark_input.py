@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
-from storyline.ingest.normalize import clean_inline, make_source, normalize_url, parse_date
+from storyline.ingest.normalize import clean_body, clean_inline, make_source, normalize_url, parse_date
 from storyline.model import Analysis, Article, IngestError, Provenance, from_jsonable, to_jsonable
 
 if TYPE_CHECKING:
@@ -42,13 +42,17 @@ def article_of(record: Mapping[str, Any], file: str, locator: str | None) -> Art
     url = normalize_url(record.get("url") or None)
     title = record.get("title")
     byline = record.get("byline")
+    published = parse_date(record.get("published"))
+    if record.get("published") not in (None, "") and published is None:
+        raise ValueError(f"unreadable date {str(record.get('published'))[:60]!r}")
     return Article(
-        text=record.get("text") or title or "",
+        # the body as ``storyline ingest`` stores it, so that both give a row the same id
+        text=clean_body(record.get("text") or title or ""),
         title=clean_inline(title) if title else None,
         url=url,
         source=make_source(source.get("name"), url, source.get("domain")) if isinstance(source, dict)
         else make_source(str(source) if source else None, url),
-        published=parse_date(record.get("published")),
+        published=published,
         byline=clean_inline(byline) if byline else None,
         provenance=Provenance(file, locator),
         id=str(record.get("id") or ""),

@@ -60,8 +60,8 @@ def read_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Iterator[R
         yield IngestError(file, None, "empty file (0 bytes)")
         return
     if data[:2] == b"\x1f\x8b":
-        if sniff(_gunzip_head(data)) == "warc":
-            yield from read_warc(data, file)  # warcio inflates record by record itself
+        if sniff(_gunzip_head(data)) == "warc" and _gzipped_by_record(data):
+            yield from read_warc(data, file, max_bytes)  # warcio inflates record by record itself
             return
         try:
             data = _read_limited(gzip.GzipFile(fileobj=_BytesReader(data)), max_bytes)
@@ -76,7 +76,7 @@ def read_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Iterator[R
             return
     kind = sniff(data[:4096])
     if kind == "warc":
-        yield from read_warc(data, file)
+        yield from read_warc(data, file, max_bytes)
         return
     if kind == "feed":
         yield from read_feed(data, file)
@@ -95,6 +95,23 @@ def read_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Iterator[R
         yield from read_json(text, file)
     else:
         yield from read_text(text, file)
+
+
+def _gzipped_by_record(data: bytes) -> bool:
+    """Whether a gzipped WARC is one gzip member per record (the standard), which warcio reads a
+    record at a time, rather than one member for the whole file, which is inflated like any gzip."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    chunk = 1 << 16
+    try:
+        for start in range(0, len(data), chunk):
+            inflater.decompress(data[start : start + chunk], chunk)  # the output is not kept
+            while inflater.unconsumed_tail and not inflater.eof:
+                inflater.decompress(inflater.unconsumed_tail, chunk)
+            if inflater.eof:
+                return bool(inflater.unused_data) or start + chunk < len(data)  # another member follows
+    except zlib.error:
+        return True  # broken: warcio says where
+    return False
 
 
 def _gunzip_head(data: bytes) -> bytes:
@@ -131,13 +148,26 @@ def iter_files(paths: Iterable[str]) -> Iterator[str]:
             continue
         path = Path(p)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            unreadable: list[str] = []
+            seen = {os.path.realpath(path)}  # linked folders are followed, each once: a link loop ends
+            for root, dirs, files in os.walk(path, onerror=lambda e: unreadable.append(e.filename), followlinks=True):
+                yield from unreadable  # ``read_path`` says why
+                unreadable.clear()
+                dirs[:] = [d for d in sorted(dirs) if d not in _SKIP_DIRS and not d.startswith(".") and _first_visit(root, d, seen)]
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield str(Path(root) / name)
+            yield from unreadable
         else:
             yield str(path)
+
+
+def _first_visit(root: str, name: str, seen: set[str]) -> bool:
+    real = os.path.realpath(os.path.join(root, name))
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
 
 
 def read_path(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Result]:
@@ -148,6 +178,12 @@ def read_path(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Result]:
             yield IngestError("<stdin>", None, f"input {e}")
             return
         yield from read_bytes(data, "<stdin>", max_bytes)
+        return
+    if os.path.isdir(path):  # a folder ``iter_files`` could not list
+        try:
+            os.listdir(path)
+        except OSError as e:
+            yield IngestError(path, None, f"cannot read directory: {e.strerror or e}")
         return
     try:
         if os.path.getsize(path) > max_bytes:

@@ -77,12 +77,20 @@ def parse_date(value: object) -> datetime | None:
     elif isinstance(value, (int, float)):
         # Epoch seconds, or milliseconds as many feeds and datasets give them.
         seconds = value / 1000 if value > 1e11 else value
-        dt = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        try:
+            dt = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):  # NaN, or past year 9999
+            return None
     else:
         dt = _parse_date_text(str(value).strip())
         if dt is None:
             return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    try:
+        dt.astimezone(timezone.utc)  # the store keeps UTC: 0001-01-01 at +01:00 has none
+    except OverflowError:
+        return None
+    return dt
 
 
 def _parse_date_text(text: str) -> datetime | None:
@@ -99,11 +107,18 @@ def _parse_date_text(text: str) -> datetime | None:
         pass
     if re.fullmatch(r"\d{10}(\d{3})?", text):
         return parse_date(int(text))
-    return dateparser.parse(
-        text,
-        languages=["en"],
-        settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month"], "STRICT_PARSING": False},
-    )
+    try:
+        return dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
+    except (OverflowError, ValueError):
+        return None
+
+
+# No relative-time parser: "yesterday" or "2 days ago" would be read against this machine's
+# clock, inventing a publication date.
+_DATEPARSER_SETTINGS = {
+    "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month"], "STRICT_PARSING": False,
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+}
 
 
 _INLINE_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")

@@ -31,6 +31,7 @@ from storyline.ingest.normalize import (
 from storyline.model import Article, IngestError, Provenance
 
 Result = Article | IngestError
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # ------------------------------------------------------------------ helpers
 
@@ -52,6 +53,10 @@ def _article(
     """Build an Article, or the error that explains why the record is not one."""
     if not text or not text.strip():
         return IngestError(file, locator, "empty body: no article text found")
+    text, title, url, source_name, source_domain, byline, language, article_id = (
+        _storable(v) if isinstance(v, str) else v
+        for v in (text, title, url, source_name, source_domain, byline, language, article_id)
+    )
     url = normalize_url(url)
     published_dt = parse_date(published)
     if published not in (None, "") and published_dt is None:
@@ -67,6 +72,12 @@ def _article(
         language=language or guess_language(text),
         provenance=Provenance(file, locator),
     )
+
+
+def _storable(value: str) -> str:
+    """Lone surrogates (a JSON "\\ud800" escape, half an emoji) cannot be stored as UTF-8, nor
+    NUL in PostgreSQL text: the one becomes U+FFFD, the other goes."""
+    return _SURROGATE.sub("\ufffd", value).replace("\x00", "")
 
 
 def decode_text(data: bytes, file: str, declared: str | None = None) -> str | IngestError:
@@ -168,18 +179,24 @@ def _json_article(obj: Any, file: str, locator: str) -> Result:
 
 
 def read_json(text: str, file: str) -> Iterator[Result]:
-    """A JSON array or object; otherwise JSON lines, each line one article."""
+    """One JSON document (an array of articles, or one article, however laid out); else JSON
+    lines, each line one article."""
     stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            records = json.loads(stripped)
-        except json.JSONDecodeError as e:
+    try:
+        document = json.loads(stripped)
+    except json.JSONDecodeError as e:
+        # "Extra data": a first value parsed and more follows, as in JSON lines; a broken array
+        # is one error, a broken first line of JSON lines is that line's error.
+        if stripped.startswith("[") and not e.msg.startswith("Extra data"):
             yield IngestError(file, f"line {e.lineno}", f"invalid JSON: {e.msg} at column {e.colno}")
             return
+    else:
+        records = document if isinstance(document, list) else [document]
         for n, obj in enumerate(records, 1):
-            yield _json_article(obj, file, f"record {n}")
+            yield _safe_json_article(obj, file, f"record {n}")
         return
-    for n, line in enumerate(text.splitlines(), 1):
+    # Only "\n" ends a line: U+2028 and the like may stand raw inside a JSON string.
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -187,7 +204,15 @@ def read_json(text: str, file: str) -> Iterator[Result]:
         except json.JSONDecodeError as e:
             yield IngestError(file, f"line {n}", f"invalid JSON: {e.msg} at column {e.colno}")
             continue
-        yield _json_article(obj, file, f"line {n}")
+        yield _safe_json_article(obj, file, f"line {n}")
+
+
+def _safe_json_article(obj: Any, file: str, locator: str) -> Result:
+    """``_json_article``, with whatever a record's values raise turned into that record's error."""
+    try:
+        return _json_article(obj, file, locator)
+    except Exception as e:  # a value of an unforeseen type or range must not end the batch
+        return IngestError(file, locator, f"{type(e).__name__}: {' '.join(str(e).split())[:200]}")
 
 
 # ------------------------------------------------------------------ HTML pages
@@ -299,8 +324,9 @@ def read_feed(data: bytes, file: str) -> Iterator[Result]:
 # ------------------------------------------------------------------ WARC
 
 
-def read_warc(data: bytes, file: str) -> Iterator[Result]:
-    """Each HTML response record becomes an article; other records are skipped."""
+def read_warc(data: bytes, file: str, max_bytes: int) -> Iterator[Result]:
+    """Each HTML response record becomes an article; other records are skipped. A record whose
+    body inflates past ``max_bytes`` or ends before its stated length is an error, not an article."""
     n = 0
     try:
         for record in ArchiveIterator(io.BytesIO(data)):
@@ -311,11 +337,17 @@ def read_warc(data: bytes, file: str) -> Iterator[Result]:
             if "html" not in ctype.lower():
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
-            body = record.content_stream().read()
+            body = record.content_stream().read(max_bytes + 1)
+            if len(body) > max_bytes:
+                yield IngestError(file, f"record {n}", f"body is larger than the {max_bytes // (1024 * 1024)} MiB limit; skipped")
+                continue
+            if getattr(record.raw_stream, "limit", 0):  # bytes the record header promised and the file lacks
+                yield IngestError(file, f"record {n}", "truncated: the file ends before the record does")
+                continue
             charset = re.search(r"charset=([\w-]+)", ctype, re.I)
             html = decode_text(body, file, charset.group(1) if charset else None)
             if isinstance(html, IngestError):
                 html = body.decode("utf-8", errors="replace")
             yield from read_html(html, file, f"record {n}", url=url)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as e:
-        yield IngestError(file, f"record {n + 1}", f"broken WARC: {e}")
+        yield IngestError(file, f"record {n + 1}", f"broken WARC: {' '.join(str(e).split())[:300]}")

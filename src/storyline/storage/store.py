@@ -166,6 +166,16 @@ class Store:
             rows.append(self._article_row(a, now))
         return self._insert_ignore(articles, rows, ["id"])
 
+    def id_clashes(self, batch: Sequence[Article]) -> list[Article]:
+        """The articles of ``batch`` whose id is stored, or taken earlier in the batch, with another text."""
+        first: dict[str, str] = {}
+        in_batch = {id(a) for a in batch if first.setdefault(a.id, a.content_hash) != a.content_hash}
+        if not first:
+            return []
+        with self.engine.connect() as conn:
+            stored = dict(conn.execute(select(articles.c.id, articles.c.content_hash).where(articles.c.id.in_(list(first)))).all())
+        return [a for a in batch if id(a) in in_batch or stored.get(a.id, a.content_hash) != a.content_hash]
+
     @staticmethod
     def _article_row(a: Article, now: datetime) -> dict:
         return {

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from storyline.model import Article, Story, to_jsonable
 from storyline.web import queries
 from storyline.web.jobs import BUSY, Busy
+from storyline.web.security import same_origin
 from storyline.web.service import BadInput, Newsroom, make_filters
 
 MAX_LIMIT = 100
@@ -18,7 +19,7 @@ MAX_LIMIT = 100
 router = APIRouter(prefix="/api", tags=["api"])
 
 Limit = Query(20, ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")
-Offset = Query(0, ge=0, description="items to skip")
+Offset = Query(0, ge=0, le=10**9, description="items to skip")
 Q = Query("", max_length=200, description="words that must all occur, each as a word or the start of one")
 Entity = Query("", max_length=200, description="a named entity (person, place, organisation)")
 SourceName = Query("", max_length=200, description="an outlet name or domain")
@@ -101,7 +102,7 @@ def _summary(row: dict) -> dict:
     }
 
 
-@router.get("/articles/{article_id}", summary="One article with its analysis")
+@router.get("/articles/{article_id:path}", summary="One article with its analysis")
 def get_article(request: Request, article_id: str) -> dict:
     found = newsroom(request).article(article_id)
     if found is None:
@@ -153,7 +154,10 @@ def get_source(request: Request, name: str) -> dict:
     }}},
 )
 async def post_articles(request: Request, wait: bool = Wait) -> JSONResponse:
-    request.app.state.tokens.require_bearer(request)  # before the body is read
+    tokens = request.app.state.tokens
+    tokens.require_bearer(request)  # before the body is read
+    if not tokens.auth and not same_origin(request):  # a form posted from another site needs no preflight
+        raise HTTPException(403, "without a token this server only accepts posts from its own pages or from scripts")
     room = newsroom(request)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not wait and room.jobs.full:  # before the body is read

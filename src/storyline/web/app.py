@@ -47,11 +47,12 @@ def create_app(store_url: str | None = None, token: str | None = None, auth: boo
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
     env.globals.update(auth=auth, chip=render.chip, when=render.when)
     env.filters["timex"] = render.timex_label
+    env.filters["segment"] = render.segment
     app.state.templates = Jinja2Templates(env=env)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.add_middleware(GuardMiddleware)
+    app.add_middleware(GuardMiddleware, loopback_only=not auth)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app

@@ -127,7 +127,8 @@ class JobBoard:
         return job
 
     def close(self) -> None:
-        """At server shutdown: drop the jobs not started (the running one ends first) and say so."""
+        """At server shutdown: drop the jobs not started and say so, then wait for the running one to end
+        (the server exits when this returns, and would kill it half-way)."""
         with self._lock:
             runner, self._runner = self._runner, None
         if runner is None:
@@ -136,6 +137,7 @@ class JobBoard:
         with self.store.begin() as conn:
             conn.execute(update(jobs).where(jobs.c.worker == self.worker, jobs.c.state == QUEUED)
                          .values(state=FAILED, finished_at=_now(), error=STOPPED))
+        runner.shutdown(wait=True)
 
     def _run(self, job_id: str, work: Callable[[], dict]) -> None:
         outcome, error = None, "the job ended without an outcome"

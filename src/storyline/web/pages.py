@@ -75,7 +75,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     return page(request, "story.html", v=view)
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> HTMLResponse:
     room = request.app.state.newsroom
     found = room.article(article_id)

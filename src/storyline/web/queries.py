@@ -68,7 +68,13 @@ def _utc_naive(dt: datetime) -> datetime:
 
 def _source_match(name: str) -> Any:
     s = name.lower()
-    return or_(func.lower(articles.c.source_name) == s, func.lower(articles.c.source_domain) == s)
+    return or_(_named(name), func.lower(articles.c.source_domain) == s)
+
+
+def _named(name: str) -> Any:
+    """The outlet called ``name``, in any case; SQLite's ``lower`` folds ASCII only, so the exact
+    name (what the pages link to) also matches: "Élysée Times"."""
+    return or_(articles.c.source_name == name, func.lower(articles.c.source_name) == name.lower())
 
 
 def _has_words(conn: Connection, words: list[str]) -> Any:
@@ -289,7 +295,7 @@ def list_sources(store: Store, limit: int, offset: int) -> Page:
 
 def source_stats(store: Store, name: str) -> SourceStats | None:
     """What an outlet covered and which facts, in the cached briefs, only it reports."""
-    match = func.lower(articles.c.source_name) == name.lower()
+    match = _named(name)
     with store.engine.connect() as conn:
         row = conn.execute(
             select(
@@ -330,7 +336,7 @@ def _facts_by_outlet(cached: list, own_ids: set[str]) -> tuple[int, list[dict]]:
 
 def source_stories(store: Store, name: str, limit: int, offset: int) -> Page:
     """The stories an outlet took part in, most recent first."""
-    in_source = _member_story_ids([func.lower(articles.c.source_name) == name.lower()])
+    in_source = _member_story_ids([_named(name)])
     with store.engine.connect() as conn:
         total = conn.scalar(select(func.count()).select_from(stories).where(stories.c.id.in_(in_source)))
         rows = conn.execute(

@@ -44,15 +44,24 @@ class GuardMiddleware:
     """Adds the security headers to every response and caps request bodies.
 
     A declared Content-Length over the limit gets 413 before any body is read; a
-    body without one is counted as it streams and cut off at the limit.
+    body without one is counted as it streams and cut off at the limit. A request
+    that names its body twice (two Content-Type or Content-Length headers, which
+    parts of a stack may read differently) or carries a NUL byte is refused. With
+    ``loopback_only`` (a server without auth) so is a Host that is not this machine:
+    a page elsewhere could otherwise rebind its own name to 127.0.0.1 and write.
     """
 
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, loopback_only: bool = False):
         self.app = app
+        self.loopback_only = loopback_only
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        problem = self._refused(scope)
+        if problem:
+            await _json_response(send, 400, {"detail": problem})
             return
         headers = dict(scope.get("headers") or [])
         is_multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
@@ -95,6 +104,20 @@ class GuardMiddleware:
                 state["started"] = True
                 await _json_response(send, 500, {"detail": "internal server error"})
             raise
+
+
+    def _refused(self, scope: dict) -> str | None:
+        names = [name.lower() for name, _ in scope.get("headers") or []]
+        if names.count(b"content-type") > 1 or names.count(b"content-length") > 1:
+            return "more than one Content-Type or Content-Length header"
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            return "a NUL byte in the request"
+        if self.loopback_only:
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if not is_loopback(name):
+                return f"this server (no token) answers only to a loopback Host, not {host[:60]!r}"
+        return None
 
 
 async def _too_large(send: Any, limit: int, is_multipart: bool) -> None:

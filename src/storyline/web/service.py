@@ -80,7 +80,12 @@ def parse_when(value: str | None, end_of_day: bool = False) -> datetime | None:
         raise BadInput(f"not a date: {value[:40]!r} (use YYYY-MM-DD or an ISO 8601 date-time)") from None
     if len(value) == 10 and end_of_day:
         dt = datetime.combine(dt.date(), time.max)
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    try:
+        dt.astimezone(timezone.utc)  # what the query compares with
+    except OverflowError:
+        raise BadInput(f"date out of range: {value[:40]!r}") from None
+    return dt
 
 
 def make_filters(q: str = "", entity: str = "", source: str = "", since: str | None = None, until: str | None = None) -> Filters:
@@ -106,9 +111,9 @@ class Newsroom:
             for name, data in files:
                 items = list(read_bytes(data, name, MAX_INFLATED))
                 report = self.engine.ingest_items(items, IngestReport(files=1))
-                stored += [a.id for a in items if isinstance(a, Article)]
+                stored += report.ids
                 outcome.files.append(FileResult(name, report.articles, report.new, report.errors))
-            if outcome.new:
+            if outcome.new or self._unplaced(stored):
                 self._update(outcome, stored)
         return outcome
 
@@ -148,10 +153,15 @@ class Newsroom:
         outcome = IngestOutcome()
         with self._write:
             report = self.engine.ingest_items(items, IngestReport(files=1))
-            outcome.files.append(FileResult("api", report.articles, report.new, []))
-            if outcome.new:
-                self._update(outcome, [a.id for a in items])
+            outcome.files.append(FileResult("api", report.articles, report.new, report.errors))
+            if outcome.new or self._unplaced(report.ids):
+                self._update(outcome, report.ids)
         return outcome
+
+    def _unplaced(self, article_ids: list[str]) -> bool:
+        """Whether an article sent again is stored but in no story: its first upload stopped before
+        the update (the server stopped, the update failed), and sending it again is how to finish it."""
+        return any(queries.article_story(self.store, a) is None for a in article_ids)
 
     def _update(self, outcome: IngestOutcome, article_ids: list[str]) -> None:
         """Analyse, dedup, cluster; then build the briefs of the stories the new articles joined."""
