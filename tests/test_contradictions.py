@@ -214,3 +214,30 @@ def test_names_and_places():
     assert same_place("Port Vale", "Portvale")
     assert same_place("the Harbour Road", "Harbour Road")
     assert not same_place("Port Vale", "Glenbrook")
+
+
+def test_a_toll_in_the_leads_is_compared_however_the_outlets_word_it(analyzer):
+    _, found = contradictions_of(analyzer, [
+        ("wire.example", "A fire at a furniture factory in the northern town of Brennick killed 12 people late on Monday, "
+                         "fire officials said. The blaze started in the paint store."),
+        ("courier.example", "Fourteen people died when fire tore through the Kerr and Vale works on Monday night, the "
+                            "health authority said. The works employed 200 people. A memorial service was held on "
+                            "Sunday, where a speaker recalled that a 1998 flood killed 30 people."),
+    ])
+    (toll,) = by_kind(found, "number")
+    assert toll.about == "person (death)"
+    assert [cl.text for cl in toll.claims] == ["12 people", "Fourteen people"]  # not the 1998 flood, further down
+
+
+def test_a_time_that_names_its_day_is_a_date_and_a_bare_clock_time_is_not(analyzer):
+    _, found = contradictions_of(analyzer, [
+        ("a.example", "The fire broke out in the paint store of the furniture works on Monday night, the fire chief said."),
+        ("b.example", "The fire broke out in the paint store of the furniture works on Sunday night, the fire chief said."),
+    ])
+    (date,) = by_kind(found, "date")
+    assert [cl.text for cl in date.claims] == ["Monday night", "Sunday night"]
+    _, found = contradictions_of(analyzer, [
+        ("a.example", "The fire broke out in the paint store at about 10 p.m., the fire chief said."),
+        ("b.example", "The fire broke out in the paint store at 10 p.m., the fire chief said."),
+    ])
+    assert not by_kind(found, "date")

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -73,8 +73,18 @@ AGE_SAME_NAME_RATIO = 88  # "Ana Ruiz" / "Ana Ruis" are one person for her age, 
 KIND_ORDER = ("date", "number", "age", "name", "place", "quote")
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 UNIT_ALIASES = {"people": "person", "persons": "person"}
+TOLL_KEYS = {("count", "person", "death"), ("count", "person", "injury")}
+LEAD_SENTENCES = 2  # the sentences where a report states its own event's toll
+ABOUT_ALIASES = {
+    **dict.fromkeys(("kill", "die", "dead", "death", "fatality", "perish", "toll"), "death"),
+    **dict.fromkeys(("injure", "wound", "hurt", "injury"), "injury"),
+}
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d$")
+_DAY_TIME = re.compile(r"\d{4}-\d\d-\d\dT")
+_NAMES_DAY = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tonight)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
 NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't".split())
 
 
@@ -150,8 +160,12 @@ class _Story:
 
 
 def calendar_dates(timexes: list[Timex], text: str) -> list[Timex]:
-    """Resolved calendar dates; a weekday right before a date ("Tuesday, March 15") is the same mention."""
-    dates = [t for t in timexes if t.type == "DATE" and t.resolved and date_interval(t.value)]
+    """Resolved calendar dates; a weekday right before a date ("Tuesday, March 15") is the same mention.
+    A time that names its day ("on Monday night": 2026-05-04TNI) counts as that day; a bare "10 p.m." is
+    put on the publication day by the analysis, a guess, not a claim."""
+    days = [t if t.type == "DATE" else replace(t, value=t.value[:10]) for t in timexes if t.type == "DATE" or (
+        t.type == "TIME" and _DAY_TIME.match(t.value or "") and _NAMES_DAY.search(t.text))]
+    dates = [t for t in days if t.resolved and date_interval(t.value)]
     return [
         t
         for i, t in enumerate(dates)
@@ -221,8 +235,8 @@ def number_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Con
         b_all = [n for n in v.numbers if _unit_key(n) == key and not _about_person(n, v.analysis)]
         a_left, b_left = _pair_off(a_all, b_all, lambda x, y: _agree(x, y, days))
         for a in a_left:
-            same_about = [b for b in b_left if a.about and b.about == a.about]
-            rivals = [x for x in a_left if x.about == a.about]
+            same_about = [b for b in b_left if a.about and _about(b) == _about(a)]
+            rivals = [x for x in a_left if _about(x) == _about(a)]
             if len(same_about) == 1 and len(rivals) == 1:
                 b = same_about[0]
             elif len(a_all) == len(b_all) == len(a_left) == len(b_left) == 1 and key[1] and sim >= NUMBER_STRONG:
@@ -231,16 +245,22 @@ def number_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Con
                 continue
             if _stated_in(story, v.unit.article, a, days) or _stated_in(story, u.unit.article, b, days):
                 continue
-            about = f"{key[1] or a.kind} ({a.about or b.about})" if (a.about or b.about) else key[1] or a.kind
+            about = f"{key[1] or a.kind} ({_about(a) or _about(b)})" if (a.about or b.about) else key[1] or a.kind
             kind = "age" if a.kind == "age" else "number"
             out.append(_Conflict(kind, about, _claim(u.unit.article, _format_number(a), a), _claim(v.unit.article, _format_number(b), b)))
     return out
 
 
+def _about(n: NumberFact) -> str | None:
+    """What a count is of, with the words outlets use for one toll made one: "killed 12 people" /
+    "Fourteen people died" are both deaths."""
+    return ABOUT_ALIASES.get(n.about, n.about) if n.about else None
+
+
 def _stated_in(story: _Story, article: str, n: NumberFact, days: float | None) -> bool:
     key = _unit_key(n)
     return any(
-        _unit_key(m) == key and m.about == n.about and _agree(m, n, days) for m in story.analyses[article].numbers
+        _unit_key(m) == key and _about(m) == _about(n) and _agree(m, n, days) for m in story.analyses[article].numbers
     )
 
 
@@ -270,6 +290,33 @@ def age_conflicts(story: _Story) -> list[_Conflict]:
                 _age_given(ages, art_b, a, days) or _age_given(ages, art_a, b, days)
             ):
                 out.append(_Conflict("age", f"age of {a.about}", _claim(art_a, _format_number(a), a), _claim(art_b, _format_number(b), b)))
+    return out
+
+
+def toll_conflicts(story: _Story) -> list[_Conflict]:
+    """Different tolls (the dead, the injured) in the leads of two articles, each lead giving one.
+
+    The lead is where a report gives the toll of the event it is about, in words its sentences need
+    not share with another outlet's ("killed 12 people" / "Fourteen people died when fire tore
+    through..."), so no alignment is asked for; a toll of another event sits further down. A value
+    the other article also gives anywhere is not contradicted (a toll that rose, told as it rose).
+    """
+    tolls: list[tuple[str, NumberFact]] = []
+    for article, analysis in story.analyses.items():
+        lead_end = analysis.sentences[:LEAD_SENTENCES][-1][1] if analysis.sentences else 0
+        in_lead: dict[tuple, list[NumberFact]] = defaultdict(list)
+        for n in analysis.numbers:
+            if n.end <= lead_end and (key := (*_unit_key(n), _about(n))) in TOLL_KEYS:
+                in_lead[key].append(n)
+        tolls += [(article, ns[0]) for ns in in_lead.values() if len(ns) == 1]
+    out = []
+    for i, (art_a, a) in enumerate(tolls):
+        for art_b, b in tolls[i + 1 :]:
+            days = days_between(story.articles[art_a].published, story.articles[art_b].published)
+            if (art_a != art_b and _about(a) == _about(b) and not _agree(a, b, days)
+                    and not _stated_in(story, art_b, a, days) and not _stated_in(story, art_a, b, days)):
+                about = f"person ({_about(a)})"
+                out.append(_Conflict("number", about, _claim(art_a, _format_number(a), a), _claim(art_b, _format_number(b), b)))
     return out
 
 
@@ -311,7 +358,7 @@ def value_key(record: NumberFact | Timex, article: str, story: _Story) -> tuple 
     if isinstance(record, NumberFact):
         if record.about is None or _about_person(record, story.analyses[article]):
             return None
-        return ("number", *_unit_key(record), record.about)
+        return ("number", *_unit_key(record), _about(record))
     if not _DAY_VALUE.match(record.value or ""):
         return None  # years and months name too many things in one article ("founded in 1985") to key them
     predicate = _predicate_before(record, article, story)
@@ -362,7 +409,7 @@ def stated_once_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list
             about = "date: " + ", ".join(_shared_words(u.unit, v.unit))
             out.append(_Conflict("date", about, _claim(u.unit.article, a.value, a), _claim(v.unit.article, b.value, b)))
         elif isinstance(a, NumberFact) and not _agree(a, b, days):
-            kind, about = "age" if a.kind == "age" else "number", f"{key[2] or a.kind} ({a.about})"
+            kind, about = "age" if a.kind == "age" else "number", f"{key[2] or a.kind} ({_about(a)})"
             a_claim, b_claim = _claim(u.unit.article, _format_number(a), a), _claim(v.unit.article, _format_number(b), b)
             out.append(_Conflict(kind, about, a_claim, b_claim))
     return out
@@ -516,7 +563,7 @@ def find_contradictions(
             sides[i] = story.side(alignment.units[i])
         return sides[i]
 
-    conflicts = age_conflicts(story)
+    conflicts = age_conflicts(story) + toll_conflicts(story)
     for (i, j), sim in alignment.best_pairs().items():
         u, v = side(i), side(j)
         conflicts += number_conflicts(u, v, sim, story)
