@@ -124,3 +124,17 @@ def test_different_facts_are_not_merged(analyzer):
 @pytest.mark.skipif(importlib.util.find_spec("torch") is not None, reason="torch is installed here")
 def test_embeddings_are_optional():
     assert load_embedder() is None
+
+
+def test_a_fact_keeps_the_sources_whose_values_agree_and_sheds_the_one_that_does_not():
+    from storyline.compare import compare_story
+
+    lead = "Kessler Textiles will close its wool mill in the Riverside district of Portvale, cutting {} jobs, the company said."
+    articles = make_articles([("north.example", lead.format("about 300")), ("south.example", lead.format("some 300")),
+                              ("east.example", lead.format("312")), ("west.example", lead.format("450"))])
+    alignment, found = compare_story(articles, list(Analyzer().pipe(articles)))
+    assert any(c.kind == "number" for c in found)
+    outlet = {a.id: a.source.name for a in articles}
+    agreed = [{outlet[s.article] for s in f.sources} for f in alignment.agreed()]
+    assert {"north", "south", "east"} in agreed  # "about 300" and 312 agree: rounding
+    assert all("west" not in sources for sources in agreed)

@@ -175,6 +175,17 @@ def test_a_warc_gzipped_as_one_file_is_read_whole_and_a_truncated_record_is_an_e
     assert len(big) == 1 and "larger than the 1 MiB limit" in big[0].reason
 
 
+def test_an_http_body_that_ends_before_its_record_is_not_truncation():
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    body = PAGE.encode()
+    chunked = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n\r\n"  # a CRLF after the last chunk
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record("https://a.example/c", "response", payload=io.BytesIO(chunked), http_headers=headers))
+    (a,) = list(read_bytes(buf.getvalue(), "chunked.warc.gz"))
+    assert isinstance(a, Article) and a.url == "https://a.example/c"
+
+
 def test_plain_gzip_of_html_is_sniffed_by_content():
     a = _one(gzip.compress(PAGE.encode()), "page.bin")
     assert a.title == "Bridge reopens after repairs"
@@ -298,6 +309,15 @@ def test_a_pretty_printed_object_is_one_article_and_json_lines_may_start_with_an
     results = list(read_bytes(lines, "first.jsonl"))
     assert [type(r).__name__ for r in results] == ["IngestError", "Article", "Article"]
     assert str(results[0]) == "first.jsonl:line 1: expected a JSON object, got list"
+
+
+def test_a_broken_pretty_printed_object_is_one_error_and_a_broken_first_json_line_only_its_own():
+    broken = b'{\n  "title": "Pretty",\n  "text": "The council voted.",,\n  "date": "2026-03-17"\n}\n'
+    (err,) = list(read_bytes(broken, "pretty.json"))
+    assert str(err).startswith("pretty.json:line 3: invalid JSON")
+    lines = b'{"title": "A", "text": \n{"title": "B", "text": "Two."}\n'
+    results = list(read_bytes(lines, "first.jsonl"))
+    assert [type(r).__name__ for r in results] == ["IngestError", "Article"]
 
 
 def test_a_line_separator_inside_a_json_string_does_not_split_the_record():

@@ -59,6 +59,21 @@ def test_recrawl_with_changed_text_is_a_linked_version(store):
     assert [a.id for a in store.iter_articles(latest_only=True)] == [second.id]
 
 
+def test_the_latest_version_is_the_one_published_last_in_one_batch_or_backfilled(tmp_path):
+    day = lambda d: datetime(2026, 3, d, tzinfo=timezone.utc)  # noqa: E731
+    older, newer = _article("Body one.", published=day(1)), _article("Body one, corrected.", published=day(2))
+    same_batch, backfill = Store(str(tmp_path / "a.db")), Store(str(tmp_path / "b.db"))
+    same_batch.add_articles([older, newer])
+    backfill.add_articles([newer])
+    backfill.add_articles([older])
+    for store in (same_batch, backfill):
+        assert [a.id for a in store.iter_articles(latest_only=True)] == [newer.id]
+    briefing = [Article(text=t, source=Source("X News", "x.example"), provenance=Provenance("t"), title="Morning briefing")
+                for t in ("Monday's briefing.", "Tuesday's briefing.")]
+    same_batch.add_articles(briefing)  # no URL: two documents, not two crawls of one
+    assert {a.id for a in briefing} <= {a.id for a in same_batch.iter_articles(latest_only=True)}
+
+
 def test_only_the_latest_version_of_a_recrawled_article_is_in_a_story(store):
     from storyline.engines.local import LocalEngine
 
@@ -186,7 +201,7 @@ def test_cli_user_errors_are_one_line_and_ids_with_markup_print_as_text(tmp_path
     listing = subprocess.run(STORYLINE + ["articles", "--db", db], capture_output=True, text=True)
     assert listing.returncode == 0 and "[/]" in listing.stdout and "[bold]x[/bold]" in listing.stdout
     for args, message in [
-        (["articles", "--db", str(tmp_path / "missing" / "x.db")], "error: cannot open the store: unable to open database file"),
+        (["articles", "--db", str(tmp_path / "missing" / "x.db")], "unable to open database file"),
         (["brief", "--db", db, "--format", "html", "-o", str(tmp_path / "missing" / "b.html")], "No such file or directory"),
         (["import-results", str(tmp_path / "missing"), "--db", db], "not a directory written by `storyline batch`"),
     ]:
@@ -206,6 +221,14 @@ def test_cli_cluster_reports_bad_records_and_clusters_the_store_without_input(tm
     subprocess.run(STORYLINE + ["ingest", str(src), "--db", db], capture_output=True)
     stored = subprocess.run(STORYLINE + ["cluster", "--db", db, "--format", "jsonl"], capture_output=True, text=True)
     assert stored.returncode == 0 and {json.loads(line)["id"] for line in stored.stdout.splitlines()} == {"c1", "c2"}
+
+
+def test_cli_source_filter_finds_an_outlet_with_accents(tmp_path):
+    src, db = tmp_path / "e.jsonl", str(tmp_path / "e.db")
+    src.write_text(json.dumps({"title": "Summit", "text": "The summit was confirmed.", "source": "Élysée Times (elysee.example)"}) + "\n")
+    subprocess.run(STORYLINE + ["ingest", str(src), "--db", db], check=True, capture_output=True)
+    run = subprocess.run(STORYLINE + ["articles", "--db", db, "--source", "Élysée Times", "--format", "json"], capture_output=True, text=True)
+    assert [a["title"] for a in json.loads(run.stdout)] == ["Summit"]  # SQLite's lower() folds ASCII only
 
 
 def test_cli_articles_and_show_json(tmp_path):

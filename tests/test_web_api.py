@@ -213,6 +213,13 @@ def test_sources_and_one_source(corpus_client):
     got = corpus_client.get("/api/sources/Harbour Gazette").json()
     assert (got["articles"], got["stories"]) == (2, 2) and got["domains"] == ["harbourgazette.example"]
     assert corpus_client.get("/api/sources/No Such Outlet").status_code == 404
+    assert all(s["last"].endswith("+00:00") for s in page["items"] if s["last"])  # as every other answer
+
+
+def test_a_page_past_the_end_links_back_to_the_last_one(corpus_client):
+    total = corpus_client.get("/api/sources").json()["total"]
+    page = corpus_client.get("/sources", params={"offset": 1000}).text
+    assert f"0–0 of {total}" in page and 'href="?"' in page and "Next page" not in page
 
 
 # ------------------------------------------------------------------ writes: refused, nothing stored
@@ -681,6 +688,10 @@ def test_sending_again_articles_stored_without_a_story_finishes_them(fresh_clien
     r = fresh_client.post("/api/articles", json=[fictional(1), fictional(2)], headers=AUTH)
     assert r.json()["new"] == 0 and r.json()["stories"] >= 1
     assert counts(fresh_client)["stories"] >= 1
+    corrected = fictional(1, text=fictional(1)["text"] + " Corrected.", date="2026-03-21T09:00:00+00:00")
+    assert fresh_client.post("/api/articles", json=corrected, headers=AUTH).json()["new"] == 1
+    again = fresh_client.post("/api/articles", json=fictional(1), headers=AUTH).json()  # the superseded version
+    assert again["new"] == 0 and again["stories"] == 0  # in no story by design: no update is run for it
 
 
 @pytest.mark.parametrize("query", ["since=0001-01-01T00:00:00%2B01:00", "until=9999-12-31T23:59:59-01:00", "offset=9223372036854775808"])

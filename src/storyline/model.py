@@ -242,6 +242,7 @@ class Contradiction:
     kind: str  # date, number, age, name, place, quote
     about: str
     claims: list[Claim]
+    publishers: dict[str, int] = field(default_factory=dict)  # value -> independent publishers (copies count once)
 
 
 @dataclass(slots=True)

@@ -85,20 +85,15 @@ class ValueRow:
 
 
 def value_rows(brief: Brief, contradiction: Contradiction) -> list[ValueRow]:
-    """The claims grouped by value, so three copies of one wire story read as one publisher, not three."""
+    """The claims grouped by value, with the publishers behind each (three copies of one wire story are one)."""
     names = outlet_names(brief)
-    meta = {a.id: a for a in brief.articles}
+    copies = {a.id for a in brief.articles if a.duplicate_of}
     rows: dict[str, dict[str, list[str]]] = {}
-    roots: dict[str, set[str]] = {}
     for k in contradiction.claims:
-        article = meta.get(k.article)
-        copy_of = article.duplicate_of if article else None
-        who = names.get(k.article, k.article) + (" (copy)" if copy_of else "")
+        who = names.get(k.article, k.article) + (" (copy)" if k.article in copies else "")
         rows.setdefault(k.value, {}).setdefault(_one_line(k.text), []).append(who)
-        root = meta.get(copy_of or k.article)
-        roots.setdefault(k.value, set()).add(root.source if root else copy_of or k.article)
     return [
-        ValueRow(value, len(roots[value]), [(", ".join(who), text) for text, who in lines.items()])
+        ValueRow(value, contradiction.publishers.get(value, 0), [(", ".join(who), text) for text, who in lines.items()])
         for value, lines in rows.items()
     ]
 

@@ -17,6 +17,6 @@ def main() -> None:
     except OSError as e:  # an output file in a missing folder, a results folder that is not there
         report_error(f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e))
         raise SystemExit(1) from None
-    except OperationalError as e:  # --db naming a file in a missing folder, a server that does not answer
-        report_error(f"cannot open the store: {' '.join(str(e.orig).split())}")
+    except OperationalError as e:  # --db naming a file in a missing folder, a server that does not answer, a lock
+        report_error(f"the store ({e.orig.__class__.__name__}): {' '.join(str(e.orig).split())}")
         raise SystemExit(1) from None

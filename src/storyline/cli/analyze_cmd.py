@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional
 
 import typer
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, fail, progress, report_error
+from storyline.cli.app import OutputFormat, analyse_stored, app, console, db_option, emit, fail, report_error
 from storyline.engines.local import LocalEngine
 from storyline.ingest import read_paths
 from storyline.model import Analysis, Article, IngestError, to_jsonable
@@ -80,10 +80,9 @@ def analyze(
         return
     store = Store(db)
     engine = LocalEngine(store, analyzer=analyzer)
-    with progress() as bar:
-        task = bar.add_task("analysing", total=len(store.ids_needing_analysis(analyzer.version)))
-        done = engine.analyze(lambda n: bar.advance(task, n), on_error=lambda f: report_error(str(f)))
-    failures = len(engine.analysis_failures)
+    to_do = len(store.ids_needing_analysis(analyzer.version))
+    failures = analyse_stored(engine)
+    done = to_do - failures
     if fmt in (None, OutputFormat.table):
         up_to_date = store.count_articles() - done - failures
         console.print(f"{done} articles analysed; {up_to_date} were up to date"

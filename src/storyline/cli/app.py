@@ -92,6 +92,15 @@ def progress(transient: bool = True) -> Any:
     )
 
 
+def analyse_stored(engine: Any) -> int:
+    """Analyse the stored articles a ``LocalEngine`` lacks analyses of, with a progress bar; each
+    article that fails is one line on stderr (it stays out of the stories). Returns how many failed."""
+    with progress() as bar:
+        task = bar.add_task("analysing", total=len(engine.store.ids_needing_analysis(engine.analyzer.version)))
+        engine.analyze(lambda n: bar.advance(task, n), on_error=lambda f: report_error(str(f)))
+    return len(engine.analysis_failures)
+
+
 def report_error(message: str) -> None:
     """One line on stderr, never wrapped, markup in ``message`` not interpreted."""
     from rich.markup import escape

@@ -13,7 +13,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, err_console, fail, id_table, progress, report_error
+from storyline.cli.app import (
+    OutputFormat, analyse_stored, app, console, db_option, emit, err_console, fail, id_table, report_error,
+)
 from storyline.engines.local import LocalEngine
 from storyline.model import Story
 from storyline.storage import Store
@@ -75,14 +77,12 @@ def brief(
     if paths:
         with clock.stage("ingest"):
             report = engine.ingest(paths, lambda e: report_error(str(e)))
-        failed = bool(report.errors)
-        with progress() as bar, clock.stage("analyze"):
-            task = bar.add_task("analysing", total=None)
-            engine.analyze(lambda n: bar.advance(task, n))
+        with clock.stage("analyze"):
+            failed = bool(report.errors) | bool(analyse_stored(engine))
         with clock.stage("dedup"):
             engine.dedup()
         with clock.stage("cluster"):
-            engine.cluster()
+            engine.cluster(leave_out=[f.article_id for f in engine.analysis_failures])
         wanted = set(report.ids)
     with clock.stage("compare + brief"):
         if story:

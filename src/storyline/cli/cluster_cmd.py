@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.app import (
-    OutputFormat, app, console, db_option, emit, err_console, eval_app, fail, id_table, report_error,
+    OutputFormat, analyse_stored, app, console, db_option, emit, err_console, eval_app, fail, id_table, report_error,
 )
 from storyline.cluster import ArticleFeatures, Decision, DocFreq, ScoreModel, article_features, cluster, explain
 from storyline.cluster.batch import fit_corpus
@@ -58,7 +58,10 @@ def cluster_command(
         from storyline.engines.local import LocalEngine
 
         store = Store(db)
-        found = LocalEngine(store).update()
+        engine = LocalEngine(store)
+        errors = analyse_stored(engine)
+        engine.dedup()
+        found = engine.cluster(leave_out=[f.article_id for f in engine.analysis_failures])
         assignments = store.get_story_assignments()
         model_name, count = "stored", len({a.id for a in assignments})
     else:
@@ -130,7 +133,7 @@ def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
 def _stored_features(store: Store, chunk: int = 500) -> Iterator[ArticleFeatures]:
     """Features of every stored article that has an analysis, streamed in chunks."""
     batch: list[Article] = []
-    for article in store.iter_articles():
+    for article in store.iter_articles(latest_only=True):
         batch.append(article)
         if len(batch) == chunk:
             yield from _features_of(store, batch)

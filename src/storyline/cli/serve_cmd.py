@@ -36,7 +36,7 @@ def serve(
     token = None
     if not no_auth:
         token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
-        if TOKEN_ENV not in os.environ:
+        if not os.environ.get(TOKEN_ENV):  # unset or empty: the made-up token must be shown
             err_console.print(f"write token (set {TOKEN_ENV} to choose one): {token}", highlight=False, soft_wrap=True)
     import uvicorn
 

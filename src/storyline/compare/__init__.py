@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from storyline.compare.align import Alignment, Embedder, Publishers, align_story, load_embedder
-from storyline.compare.contradictions import find_contradictions, quote_contradictions
+from storyline.compare.contradictions import claims_agree, find_contradictions, quote_contradictions
 from storyline.model import Analysis, Article, Contradiction, DupAssignment, QuoteGroup
 
 __all__ = [
@@ -39,5 +39,8 @@ def compare_story(
     analyses = list(analyses)
     alignment = align_story(articles, analyses, dups, embed)
     contradictions = find_contradictions(alignment, articles, analyses, quote_groups)
-    alignment.separate_disputes(contradictions)  # after: the contradictions are read on the unsplit facts
+    alignment.separate_disputes(contradictions, claims_agree)  # after: the contradictions are read on the unsplit facts
+    for c in contradictions:
+        values = dict.fromkeys(k.value for k in c.claims)
+        c.publishers = {v: alignment.publishers.count(k.article for k in c.claims if k.value == v) for v in values}
     return alignment, contradictions

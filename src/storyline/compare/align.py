@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Sequence
 
 from storyline.dedup.groups import UnionFind
 from storyline.model import (
-    Analysis, Article, Contradiction, DupAssignment, Fact, SpanRef, Token, UniqueFacts, stable_hash,
+    Analysis, Article, Claim, Contradiction, DupAssignment, Fact, SpanRef, Token, UniqueFacts, stable_hash,
 )
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
@@ -133,45 +133,58 @@ class Alignment:
         order = {u.article: i for i, u in reversed(list(enumerate(self.units)))}
         return [UniqueFacts(a, fs) for a, fs in sorted(by_article.items(), key=lambda kv: order.get(kv[0], 0))]
 
-    def separate_disputes(self, contradictions: Iterable[Contradiction]) -> None:
+    def separate_disputes(self, contradictions: Iterable[Contradiction], agree: Callable[[str, Claim, Claim], bool]) -> None:
         """Take the sources that contradict a fact out of it: a fact states one value.
 
         A fact groups similar sentences, and two sentences that differ only in a date or a
-        number are similar. Per contradiction, the fact keeps the value most publishers
-        give (the earliest on a tie) and the sentences that give none; each other value
-        becomes a fact of its own, so "missing on March 10" is not counted as agreed by the
-        outlet that wrote "March 11".
+        number are similar. Per contradiction, the fact keeps the values that ``agree`` (the
+        contradiction kind's rule: "about 300" and 312 agree) with the ones most publishers
+        give (the earliest on a tie), and the sentences that give none; each other class of
+        values becomes a fact of its own, so "missing on March 10" is not counted as agreed
+        by the outlet that wrote "March 11".
         """
-        claims: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)  # article -> (start, end, index, value)
+        claims: dict[str, list[tuple[int, str, Claim]]] = defaultdict(list)  # article -> (index, kind, claim)
         for index, c in enumerate(contradictions):
             for k in c.claims:
-                claims[k.article].append((k.start, k.end, index, k.value))
+                claims[k.article].append((index, c.kind, k))
         facts, fact_units = [], {}
         for fact in self.facts:
-            for group in self._split_by_value(self.fact_units[fact.id], claims):
-                part = fact if group == self.fact_units[fact.id] else make_fact(group, self.units, self.pairs, self.publishers)
-                facts.append(part)
-                fact_units[part.id] = group
+            group = self.fact_units[fact.id]
+            for part in self._split_by_value(group, claims, agree):
+                kept = fact if part == group else make_fact(part, self.units, self.pairs, self.publishers)
+                facts.append(kept)
+                fact_units[kept.id] = part
         facts.sort(key=lambda f: fact_units[f.id][0])
         self.facts, self.fact_units = facts, fact_units
 
-    def _split_by_value(self, group: list[int], claims: dict[str, list[tuple[int, int, int, str]]]) -> list[list[int]]:
-        values: dict[int, dict[int, str]] = {}  # unit -> contradiction index -> value it states
+    def _split_by_value(
+        self, group: list[int], claims: dict[str, list[tuple[int, str, Claim]]], agree: Callable[[str, Claim, Claim], bool]
+    ) -> list[list[int]]:
+        stated: dict[int, dict[int, tuple[str, Claim]]] = {}  # unit -> contradiction index -> (kind, its claim)
         for i in group:
             u = self.units[i]
-            values[i] = {index: value for s, e, index, value in claims.get(u.article, ()) if u.start <= s and e <= u.end}
-        disputed = sorted({x for i in group for x in values[i] if len({values[j].get(x) for j in group} - {None}) > 1})
-        if not disputed:
-            return [group]
-        index = disputed[0]
-        by_value: dict[str, list[int]] = defaultdict(list)
+            stated[i] = {x: (kind, k) for x, kind, k in claims.get(u.article, ()) if u.start <= k.start and k.end <= u.end}
+        counts = defaultdict(int)
         for i in group:
-            if index in values[i]:
-                by_value[values[i][index]].append(i)
-        kept = max(by_value.values(), key=lambda g: (self.publishers.count(self.units[i].article for i in g), -g[0]))
-        rest = [g for g in by_value.values() if g is not kept]
-        kept = sorted(set(group) - {i for g in rest for i in g})
-        return [part for g in [kept, *rest] for part in self._split_by_value(sorted(g), claims)]
+            for x in stated[i]:
+                counts[x] += 1
+        for index in sorted(x for x, n in counts.items() if n > 1):
+            holders = [i for i in group if index in stated[i]]
+            classes = UnionFind()
+            for n, i in enumerate(holders):
+                classes.add(i)
+                for j in holders[:n]:
+                    (kind, a), (_, b) = stated[i][index], stated[j][index]
+                    if agree(kind, a, b):
+                        classes.union(i, j)
+            parts = [sorted(c) for c in classes.components()]
+            if len(parts) < 2:
+                continue
+            kept = max(parts, key=lambda g: (self.publishers.count(self.units[i].article for i in g), -g[0]))
+            rest = [g for g in parts if g is not kept]
+            kept = sorted(set(group) - {i for g in rest for i in g})
+            return [part for g in [kept, *rest] for part in self._split_by_value(g, claims, agree)]
+        return [group]
 
     def similarity(self, a: int, b: int) -> float:
         return self.pairs.get((a, b) if a < b else (b, a), 0.0)

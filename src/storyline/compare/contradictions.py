@@ -508,6 +508,24 @@ def quote_meaning(text: str) -> tuple[tuple[str, ...], int]:
     return tuple(sorted(numbers)), negations
 
 
+def claims_agree(kind: str, a: Claim, b: Claim) -> bool:
+    """Whether two claims of a contradiction can both be right, by its kind's rule: of "~300 people",
+    "312 people" and "450 people", the first two agree; quotes agree when their meaning does."""
+    if kind == "quote":
+        return quote_meaning(a.value) == quote_meaning(b.value)
+    if kind == "date":
+        return dates_agree(a.value, b.value)
+    if kind in ("number", "age"):
+        x, y = _CLAIMED_NUMBER.match(a.value), _CLAIMED_NUMBER.match(b.value)
+        return bool(x and y) and numbers_agree(
+            float(x.group(2)), a.text, bool(x.group(1)), float(y.group(2)), b.text, bool(y.group(1))
+        )
+    return a.value == b.value
+
+
+_CLAIMED_NUMBER = re.compile(r"(~)?(-?\d+(?:\.\d+)?)")  # what ``_format_number`` writes
+
+
 def quote_contradictions(groups: Iterable[QuoteGroup]) -> list[Contradiction]:
     """Quotation groups whose variants differ in a number or a negation."""
     out = []

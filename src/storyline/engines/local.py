@@ -79,8 +79,8 @@ class LocalEngine:
             if on_error:
                 on_error(error)
 
-        def store() -> None:
-            clashes = {id(a) for a in self.store.id_clashes(batch)}
+        def flush() -> None:
+            clashes = {id(a) for a in self.store.id_clashes(batch)}  # by identity: one id may come twice
             for a in batch:
                 if id(a) in clashes:
                     fail(IngestError(a.provenance.file, a.provenance.locator, ID_CLASH.format(id=a.id)))
@@ -96,10 +96,10 @@ class LocalEngine:
             else:
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    store()
+                    flush()
             if strict and report.errors:
                 break
-        store()
+        flush()
         return report
 
     def ingest(

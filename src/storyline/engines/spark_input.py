@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
-from storyline.ingest.normalize import clean_body, clean_inline, make_source, normalize_url, parse_date
+from storyline.ingest.normalize import clean_body, clean_inline, make_source, normalize_url, parse_date, storable
 from storyline.model import Analysis, Article, IngestError, Provenance, from_jsonable, to_jsonable
 
 if TYPE_CHECKING:
@@ -38,7 +38,10 @@ def article_of(record: Mapping[str, Any], file: str, locator: str | None) -> Art
     Raises ``ValueError`` naming the field when a value has a type no article field takes.
     """
     _check_types(record)
+    record = {k: storable(v) if k in (*TEXT_FIELDS, "id") and isinstance(v, str) else v for k, v in record.items()}  # as ingest does
     source = record.get("source")
+    if isinstance(source, dict):
+        source = {k: storable(v) if isinstance(v, str) else v for k, v in source.items()}
     url = normalize_url(record.get("url") or None)
     title = record.get("title")
     byline = record.get("byline")

@@ -60,7 +60,7 @@ def read_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Iterator[R
         yield IngestError(file, None, "empty file (0 bytes)")
         return
     if data[:2] == b"\x1f\x8b":
-        if sniff(_gunzip_head(data)) == "warc" and _gzipped_by_record(data):
+        if sniff(_gunzip_head(data)) == "warc" and _gzipped_by_record(data, max_bytes):
             yield from read_warc(data, file, max_bytes)  # warcio inflates record by record itself
             return
         try:
@@ -97,18 +97,21 @@ def read_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Iterator[R
         yield from read_text(text, file)
 
 
-def _gzipped_by_record(data: bytes) -> bool:
+def _gzipped_by_record(data: bytes, max_bytes: int) -> bool:
     """Whether a gzipped WARC is one gzip member per record (the standard), which warcio reads a
-    record at a time, rather than one member for the whole file, which is inflated like any gzip."""
+    record at a time, rather than one member for the whole file, which is inflated like any gzip
+    (and refused past ``max_bytes``: this probe stops there too)."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    chunk = 1 << 16
+    chunk, inflated = 1 << 16, 0
     try:
         for start in range(0, len(data), chunk):
-            inflater.decompress(data[start : start + chunk], chunk)  # the output is not kept
-            while inflater.unconsumed_tail and not inflater.eof:
-                inflater.decompress(inflater.unconsumed_tail, chunk)
+            inflated += len(inflater.decompress(data[start : start + chunk], chunk))  # the output is not kept
+            while inflater.unconsumed_tail and not inflater.eof and inflated <= max_bytes:
+                inflated += len(inflater.decompress(inflater.unconsumed_tail, chunk))
             if inflater.eof:
                 return bool(inflater.unused_data) or start + chunk < len(data)  # another member follows
+            if inflated > max_bytes:
+                return False
     except zlib.error:
         return True  # broken: warcio says where
     return False

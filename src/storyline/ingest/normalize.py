@@ -121,6 +121,15 @@ _DATEPARSER_SETTINGS = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(value: str) -> str:
+    """Lone surrogates (a JSON "\\ud800" escape, half an emoji) cannot be stored as UTF-8, nor
+    NUL in PostgreSQL text: the one becomes U+FFFD, the other goes."""
+    return _SURROGATE.sub("\ufffd", value).replace("\x00", "")
+
+
 _INLINE_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -27,11 +27,11 @@ from storyline.ingest.normalize import (
     make_source,
     normalize_url,
     parse_date,
+    storable,
 )
 from storyline.model import Article, IngestError, Provenance
 
 Result = Article | IngestError
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # ------------------------------------------------------------------ helpers
 
@@ -54,7 +54,7 @@ def _article(
     if not text or not text.strip():
         return IngestError(file, locator, "empty body: no article text found")
     text, title, url, source_name, source_domain, byline, language, article_id = (
-        _storable(v) if isinstance(v, str) else v
+        storable(v) if isinstance(v, str) else v
         for v in (text, title, url, source_name, source_domain, byline, language, article_id)
     )
     url = normalize_url(url)
@@ -72,12 +72,6 @@ def _article(
         language=language or guess_language(text),
         provenance=Provenance(file, locator),
     )
-
-
-def _storable(value: str) -> str:
-    """Lone surrogates (a JSON "\\ud800" escape, half an emoji) cannot be stored as UTF-8, nor
-    NUL in PostgreSQL text: the one becomes U+FFFD, the other goes."""
-    return _SURROGATE.sub("\ufffd", value).replace("\x00", "")
 
 
 def decode_text(data: bytes, file: str, declared: str | None = None) -> str | IngestError:
@@ -185,15 +179,18 @@ def read_json(text: str, file: str) -> Iterator[Result]:
     try:
         document = json.loads(stripped)
     except json.JSONDecodeError as e:
-        # "Extra data": a first value parsed and more follows, as in JSON lines; a broken array
-        # is one error, a broken first line of JSON lines is that line's error.
-        if stripped.startswith("[") and not e.msg.startswith("Extra data"):
+        # "Extra data": a first value parsed and more follows, as in JSON lines. Otherwise a broken
+        # document (an array, or an object over several lines) is one error, unless some of its first
+        # lines parse on their own: JSON lines whose first line is broken.
+        if not e.msg.startswith("Extra data") and (stripped.startswith("[") or not _some_line_parses(stripped)):
             yield IngestError(file, f"line {e.lineno}", f"invalid JSON: {e.msg} at column {e.colno}")
             return
     else:
-        records = document if isinstance(document, list) else [document]
-        for n, obj in enumerate(records, 1):
-            yield _safe_json_article(obj, file, f"record {n}")
+        if isinstance(document, list):
+            for n, obj in enumerate(document, 1):
+                yield _safe_json_article(obj, file, f"record {n}")
+        else:
+            yield _safe_json_article(document, file, "line 1" if "\n" not in stripped.rstrip() else "record 1")
         return
     # Only "\n" ends a line: U+2028 and the like may stand raw inside a JSON string.
     for n, line in enumerate(text.split("\n"), 1):
@@ -205,6 +202,17 @@ def read_json(text: str, file: str) -> Iterator[Result]:
             yield IngestError(file, f"line {n}", f"invalid JSON: {e.msg} at column {e.colno}")
             continue
         yield _safe_json_article(obj, file, f"line {n}")
+
+
+def _some_line_parses(text: str, lines: int = 5) -> bool:
+    """Whether one of the first ``lines`` lines is JSON on its own."""
+    for line in text.split("\n", lines)[:lines]:
+        try:
+            json.loads(line)
+            return True
+        except json.JSONDecodeError:
+            continue
+    return False
 
 
 def _safe_json_article(obj: Any, file: str, locator: str) -> Result:
@@ -341,6 +349,7 @@ def read_warc(data: bytes, file: str, max_bytes: int) -> Iterator[Result]:
             if len(body) > max_bytes:
                 yield IngestError(file, f"record {n}", f"body is larger than the {max_bytes // (1024 * 1024)} MiB limit; skipped")
                 continue
+            record.raw_stream.read()  # the rest of the record: an HTTP body may end before it does
             if getattr(record.raw_stream, "limit", 0):  # bytes the record header promised and the file lacks
                 yield IngestError(file, f"record {n}", "truncated: the file ends before the record does")
                 continue

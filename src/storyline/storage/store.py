@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, inspect, select, text
+from sqlalchemy import Engine, create_engine, delete, event, func, inspect, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -44,6 +44,29 @@ def resolve_url(url: str | None) -> str:
     elif url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def source_named(name: str) -> Any:
+    """Articles of the outlet called ``name``, in any case; SQLite's ``lower`` folds ASCII only, so the
+    exact name (what pages link to) also matches: "Élysée Times"."""
+    return or_(articles.c.source_name == name, func.lower(articles.c.source_name) == name.lower())
+
+
+def latest_versions(keys: Sequence[str] | None = None) -> Any:
+    """Articles no other version of (same outlet and URL) supersedes: the one published last, else
+    ingested last (two crawls in one batch are ingested at once), else the highest id. Without a URL
+    an article is its own document: one outlet's daily "Morning briefing" is not a re-crawl.
+    ``keys`` limits the ranking to those documents (a few articles' versions, not the whole store)."""
+    ranked = select(
+        articles.c.id,
+        func.row_number().over(
+            partition_by=articles.c.key,
+            order_by=(articles.c.published_utc.is_(None), articles.c.published_utc.desc(),
+                      articles.c.ingested_at.desc(), articles.c.id.desc()),
+        ).label("rank"),
+    ).where(articles.c.url.is_not(None), *([articles.c.key.in_(keys)] if keys is not None else [])).subquery()
+    superseded = select(ranked.c.id).where(ranked.c.rank > 1)
+    return articles.c.id.not_in(superseded)
 
 
 def _utc_naive(dt: datetime | None) -> datetime | None:
@@ -262,19 +285,13 @@ class Store:
     def _article_filters(source: str | None, since: datetime | None, until: datetime | None, latest_only: bool = False) -> list:
         filters = []
         if source:
-            s = source.lower()
-            filters.append((func.lower(articles.c.source_domain) == s) | (func.lower(articles.c.source_name) == s))
+            filters.append(or_(source_named(source), func.lower(articles.c.source_domain) == source.lower()))
         if since:
             filters.append(articles.c.published_utc >= _utc_naive(_aware(since)))
         if until:
             filters.append(articles.c.published_utc <= _utc_naive(_aware(until)))
         if latest_only:
-            newer = articles.alias("newer")
-            filters.append(
-                ~select(newer.c.id)
-                .where(and_(newer.c.key == articles.c.key, newer.c.ingested_at > articles.c.ingested_at))
-                .exists()
-            )
+            filters.append(latest_versions())
         return filters
 
     # ------------------------------------------------------------ analyses

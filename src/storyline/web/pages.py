@@ -39,6 +39,8 @@ def pager(request: Request, total: int, offset: int, limit: int) -> dict:
     def link(o: int) -> str:
         return "?" + urlencode({**params, "offset": o}) if o else "?" + urlencode(params)
 
+    if total and offset >= total:  # past the end (a stale link): nothing here, a way back to the last page
+        return {"prev": link((total - 1) // limit * limit), "next": None, "first": 0, "last": 0, "total": total}
     return {
         "prev": link(max(offset - limit, 0)) if offset > 0 else None,
         "next": link(offset + limit) if offset + limit < total else None,

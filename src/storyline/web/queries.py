@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from storyline.model import Story
 from storyline.storage import Store
+from storyline.storage.store import latest_versions, source_named
 from storyline.storage.schema import (
     ARTICLE_TSVECTOR,
     FOLD_FUNCTION,
@@ -66,15 +67,13 @@ def _utc_naive(dt: datetime) -> datetime:
     return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def _aware(dt: datetime | None) -> datetime | None:
+    """A time as the store keeps it (naive UTC) made explicit, as every answer gives times."""
+    return dt.replace(tzinfo=timezone.utc) if dt else None
+
+
 def _source_match(name: str) -> Any:
-    s = name.lower()
-    return or_(_named(name), func.lower(articles.c.source_domain) == s)
-
-
-def _named(name: str) -> Any:
-    """The outlet called ``name``, in any case; SQLite's ``lower`` folds ASCII only, so the exact
-    name (what the pages link to) also matches: "Élysée Times"."""
-    return or_(articles.c.source_name == name, func.lower(articles.c.source_name) == name.lower())
+    return or_(source_named(name), func.lower(articles.c.source_domain) == name.lower())
 
 
 def _has_words(conn: Connection, words: list[str]) -> Any:
@@ -191,8 +190,7 @@ def _members(conn: Connection, story_ids: list[str]) -> dict[str, list[str]]:
 
 
 def _story(row: Any, ids: list[str]) -> Story:
-    aware = lambda dt: dt.replace(tzinfo=timezone.utc) if dt else None  # noqa: E731
-    return Story(row.id, row.headline, ids, list(row.sources), aware(row.first_seen), aware(row.last_seen))
+    return Story(row.id, row.headline, ids, list(row.sources), _aware(row.first_seen), _aware(row.last_seen))
 
 
 def coverage(store: Store, story_ids: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
@@ -244,6 +242,19 @@ def find_articles(store: Store, f: Filters, limit: int, offset: int) -> Page:
     return Page(rows, total or 0, limit, offset)
 
 
+def any_unplaced(store: Store, article_ids: list[str], chunk: int = 500) -> bool:
+    """Whether any of the articles is a latest version in no story (its upload stopped before the update)."""
+    placed = select(story_articles.c.article_id).where(story_articles.c.article_id == articles.c.id).exists()
+    with store.engine.connect() as conn:
+        for start in range(0, len(article_ids), chunk):
+            rows = conn.execute(select(articles.c.id, articles.c.key).where(articles.c.id.in_(article_ids[start : start + chunk]), ~placed)).all()
+            if rows and conn.execute(select(articles.c.id).where(
+                articles.c.id.in_([r.id for r in rows]), latest_versions([r.key for r in rows])
+            ).limit(1)).first() is not None:
+                return True
+    return False
+
+
 def article_story(store: Store, article_id: str) -> str | None:
     with store.engine.connect() as conn:
         return conn.scalar(select(story_articles.c.story_id).where(story_articles.c.article_id == article_id))
@@ -289,13 +300,13 @@ def list_sources(store: Store, limit: int, offset: int) -> Page:
             .limit(limit)
             .offset(offset)
         )
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        rows = [{**r._mapping, "last": _aware(r.last)} for r in conn.execute(query)]
     return Page(rows, total or 0, limit, offset)
 
 
 def source_stats(store: Store, name: str) -> SourceStats | None:
     """What an outlet covered and which facts, in the cached briefs, only it reports."""
-    match = _named(name)
+    match = source_named(name)
     with store.engine.connect() as conn:
         row = conn.execute(
             select(
@@ -313,8 +324,7 @@ def source_stats(store: Store, name: str) -> SourceStats | None:
             select(briefs.c.story_id, briefs.c.data).where(briefs.c.story_id.in_(story_ids))
         ).all() if story_ids else []
     facts, unique = _facts_by_outlet(cached, own_ids)
-    aware = lambda dt: dt.replace(tzinfo=timezone.utc) if dt else None  # noqa: E731
-    return SourceStats(name, domains, row.n, len(story_ids), aware(row.first), aware(row.last), len(cached), facts, unique)
+    return SourceStats(name, domains, row.n, len(story_ids), _aware(row.first), _aware(row.last), len(cached), facts, unique)
 
 
 def _facts_by_outlet(cached: list, own_ids: set[str]) -> tuple[int, list[dict]]:
@@ -336,7 +346,7 @@ def _facts_by_outlet(cached: list, own_ids: set[str]) -> tuple[int, list[dict]]:
 
 def source_stories(store: Store, name: str, limit: int, offset: int) -> Page:
     """The stories an outlet took part in, most recent first."""
-    in_source = _member_story_ids([_named(name)])
+    in_source = _member_story_ids([source_named(name)])
     with store.engine.connect() as conn:
         total = conn.scalar(select(func.count()).select_from(stories).where(stories.c.id.in_(in_source)))
         rows = conn.execute(

@@ -113,7 +113,7 @@ class Newsroom:
                 report = self.engine.ingest_items(items, IngestReport(files=1))
                 stored += report.ids
                 outcome.files.append(FileResult(name, report.articles, report.new, report.errors))
-            if outcome.new or self._unplaced(stored):
+            if outcome.new or queries.any_unplaced(self.store, stored):  # a resend finishes a stopped upload
                 self._update(outcome, stored)
         return outcome
 
@@ -154,14 +154,9 @@ class Newsroom:
         with self._write:
             report = self.engine.ingest_items(items, IngestReport(files=1))
             outcome.files.append(FileResult("api", report.articles, report.new, report.errors))
-            if outcome.new or self._unplaced(report.ids):
+            if outcome.new or queries.any_unplaced(self.store, report.ids):
                 self._update(outcome, report.ids)
         return outcome
-
-    def _unplaced(self, article_ids: list[str]) -> bool:
-        """Whether an article sent again is stored but in no story: its first upload stopped before
-        the update (the server stopped, the update failed), and sending it again is how to finish it."""
-        return any(queries.article_story(self.store, a) is None for a in article_ids)
 
     def _update(self, outcome: IngestOutcome, article_ids: list[str]) -> None:
         """Analyse, dedup, cluster; then build the briefs of the stories the new articles joined."""
