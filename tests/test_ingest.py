@@ -320,6 +320,11 @@ def test_a_broken_pretty_printed_object_is_one_error_and_a_broken_first_json_lin
     assert [type(r).__name__ for r in results] == ["IngestError", "Article"]
 
 
+def test_utf16_text_with_its_byte_order_mark_is_read():
+    a = _one("title: Café reopens\n\nThe café on the quay reopened on Monday.\n".encode("utf-16"), "notepad.txt")
+    assert a.title == "Café reopens" and "quay" in a.text
+
+
 def test_a_line_separator_inside_a_json_string_does_not_split_the_record():
     data = json.dumps({"title": "LS", "text": "First part\u2028second part."}, ensure_ascii=False).encode() + b"\n"
     a = _one(data, "ls.jsonl")

@@ -231,6 +231,13 @@ def test_cli_source_filter_finds_an_outlet_with_accents(tmp_path):
     assert [a["title"] for a in json.loads(run.stdout)] == ["Summit"]  # SQLite's lower() folds ASCII only
 
 
+def test_cli_analyze_table_is_a_summary_of_each_article(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a1", "title": "Mill", "text": "The mill will close, Ana Ruiz said on Tuesday."}) + "\n")
+    run = subprocess.run(STORYLINE + ["analyze", str(src), "--format", "table"], capture_output=True, text=True)
+    assert run.returncode == 0 and "sentences" in run.stdout and "a1" in run.stdout and "{" not in run.stdout
+
+
 def test_cli_articles_and_show_json(tmp_path):
     src = tmp_path / "a.jsonl"
     _jsonl(src, 3)

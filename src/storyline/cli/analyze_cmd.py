@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional
 
 import typer
+from rich.markup import escape
 
-from storyline.cli.app import OutputFormat, analyse_stored, app, console, db_option, emit, fail, report_error
+from storyline.cli.app import OutputFormat, analyse_stored, app, console, db_option, emit, fail, id_table, report_error
 from storyline.engines.local import LocalEngine
 from storyline.ingest import read_paths
 from storyline.model import Analysis, Article, IngestError, to_jsonable
@@ -28,6 +29,14 @@ def analysis_json(a: Analysis) -> dict:
         "timexes": data["timexes"],
         "numbers": data["numbers"],
     }
+
+
+def _summary(analysed: Iterable[Analysis]) -> None:
+    """What was found in each article, counted."""
+    table = id_table("id", "sentences", "entities", "quotes", "timexes", "numbers", ids=["id"])
+    for a in analysed:
+        table.add_row(escape(a.article_id), *(str(len(x)) for x in (a.sentences, a.entities, a.quotes, a.timexes, a.numbers)))
+    console.print(table)
 
 
 def _analyzer(processes: int, batch_size: int) -> "Analyzer":
@@ -74,7 +83,11 @@ def analyze(
             failed = True
             report_error(str(failure))
 
-        emit((analysis_json(a) for a in analyzer.pipe(articles(), on_error=analysis_failed)), fmt or OutputFormat.jsonl)
+        analysed = analyzer.pipe(articles(), on_error=analysis_failed)
+        if fmt is OutputFormat.table:
+            _summary(analysed)
+        else:
+            emit((analysis_json(a) for a in analysed), fmt or OutputFormat.jsonl)
         if failed:
             raise typer.Exit(1)
         return

@@ -74,6 +74,12 @@ def read_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Iterator[R
         if not data:
             yield IngestError(file, None, "empty file (gzip holds 0 bytes)")
             return
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Windows "Unicode" text)
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeError as e:
+            yield IngestError(file, None, f"invalid UTF-16 ({e.reason} at offset {e.start}); convert the file to UTF-8")
+            return
     kind = sniff(data[:4096])
     if kind == "warc":
         yield from read_warc(data, file, max_bytes)
