@@ -68,9 +68,14 @@ def test_the_latest_version_is_the_one_published_last_in_one_batch_or_backfilled
     backfill.add_articles([older])
     for store in (same_batch, backfill):
         assert [a.id for a in store.iter_articles(latest_only=True)] == [newer.id]
-    briefing = [Article(text=t, source=Source("X News", "x.example"), provenance=Provenance("t"), title="Morning briefing")
+    edited = [Article(text=t, source=Source("X News", "x.example"), provenance=Provenance("t"), title="Mill fire",
+                      published=day(3)) for t in ("The fire killed 12.", "The fire killed 14.")]
+    same_batch.add_articles(edited[:1])  # no URL: outlet and title name the document...
+    same_batch.add_articles(edited[1:])  # ...and a later ingest of it (the file edited) is its new version
+    assert [a.id for a in same_batch.iter_articles(latest_only=True) if a.title == "Mill fire"] == [edited[1].id]
+    briefing = [Article(text=t, source=Source("X News", "x.example"), provenance=Provenance("t"), title="Briefing")
                 for t in ("Monday's briefing.", "Tuesday's briefing.")]
-    same_batch.add_articles(briefing)  # no URL: two documents, not two crawls of one
+    same_batch.add_articles(briefing)  # arriving together, they are two reports that share a title
     assert {a.id for a in briefing} <= {a.id for a in same_batch.iter_articles(latest_only=True)}
 
 
@@ -211,7 +216,7 @@ def test_cli_user_errors_are_one_line_and_ids_with_markup_print_as_text(tmp_path
 
 def test_cli_cluster_reports_bad_records_and_clusters_the_store_without_input(tmp_path):
     src = tmp_path / "in.jsonl"
-    good = [{"id": f"c{n}", "title": "Ferry strike ends", "text": "The ferry strike in Portvale ended on Tuesday."} for n in (1, 2)]
+    good = [{"id": f"c{n}", "title": f"Ferry strike ends ({n})", "text": "The ferry strike in Portvale ended on Tuesday."} for n in (1, 2)]
     src.write_text("\n".join(json.dumps(g) for g in good) + '\n{"id": "c3", "title": "x", "text": ""}\n{broken\n')
     run = subprocess.run(STORYLINE + ["cluster", str(src), "--format", "jsonl"], capture_output=True, text=True)
     assert run.returncode == 1

@@ -96,4 +96,7 @@ def label(value: str) -> str:
     if m := _CENTURY.match(value):
         return f"the {m[1]}00s"
     day, time = value.split("T", 1) if "T" in value else (value, "")
-    return f"{day} {time}" if time and _DAY.match(day) else value
+    return f"{day} {_PART_NAMES.get(time, time)}" if time and _DAY.match(day) else value
+
+
+_PART_NAMES = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "daytime"}

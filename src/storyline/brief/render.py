@@ -92,8 +92,9 @@ def value_rows(brief: Brief, contradiction: Contradiction) -> list[ValueRow]:
     for k in contradiction.claims:
         who = names.get(k.article, k.article) + (" (copy)" if k.article in copies else "")
         rows.setdefault(k.value, {}).setdefault(_one_line(k.text), []).append(who)
+    shown = label if contradiction.kind == "date" else str
     return [
-        ValueRow(value, contradiction.publishers.get(value, 0), [(", ".join(who), text) for text, who in lines.items()])
+        ValueRow(shown(value), contradiction.publishers[value], [(", ".join(who), text) for text, who in lines.items()])
         for value, lines in rows.items()
     ]
 

@@ -46,7 +46,7 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from storyline.analyze.numbers import SMALL, TENS, TIME_UNITS
-from storyline.compare.align import REPORTING_LEMMAS, Alignment, Unit
+from storyline.compare.align import REPORTING_LEMMAS, Alignment, Publishers, Unit
 from storyline.compare.values import (
     ages_agree,
     date_interval,
@@ -75,6 +75,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 UNIT_ALIASES = {"people": "person", "persons": "person"}
 TOLL_KEYS = {("count", "person", "death"), ("count", "person", "injury")}
 LEAD_SENTENCES = 2  # the sentences where a report states its own event's toll
+RECALLED_DAYS = 60  # a lead sentence dated this long before publication recalls another event
+_PART_OF_TOLL = re.compile(r"\b(?:seriously|critically|severely|badly|gravely|slightly|minor)\b", re.I)
 ABOUT_ALIASES = {
     **dict.fromkeys(("kill", "die", "dead", "death", "fatality", "perish", "toll"), "death"),
     **dict.fromkeys(("injure", "wound", "hurt", "injury"), "injury"),
@@ -163,7 +165,7 @@ def calendar_dates(timexes: list[Timex], text: str) -> list[Timex]:
     """Resolved calendar dates; a weekday right before a date ("Tuesday, March 15") is the same mention.
     A time that names its day ("on Monday night": 2026-05-04TNI) counts as that day; a bare "10 p.m." is
     put on the publication day by the analysis, a guess, not a claim."""
-    days = [t if t.type == "DATE" else replace(t, value=t.value[:10]) for t in timexes if t.type == "DATE" or (
+    days = [t if t.type == "DATE" else replace(t, value=_day_of(t.value)) for t in timexes if t.type == "DATE" or (
         t.type == "TIME" and _DAY_TIME.match(t.value or "") and _NAMES_DAY.search(t.text))]
     dates = [t for t in days if t.resolved and date_interval(t.value)]
     return [
@@ -175,6 +177,11 @@ def calendar_dates(timexes: list[Timex], text: str) -> list[Timex]:
             and text[t.end : dates[i + 1].start].strip(" ,") == ""
         )
     ]
+
+
+def _day_of(value: str) -> str:
+    """A time's day; a night keeps its mark, since it runs into the next day (``date_interval``)."""
+    return value if value.endswith("TNI") else value[:10]
 
 
 def _claim(article: str, value: str, record: NumberFact | Timex | Entity) -> Claim:
@@ -293,31 +300,67 @@ def age_conflicts(story: _Story) -> list[_Conflict]:
     return out
 
 
-def toll_conflicts(story: _Story) -> list[_Conflict]:
+def toll_conflicts(story: _Story, publishers: Publishers) -> list[_Conflict]:
     """Different tolls (the dead, the injured) in the leads of two articles, each lead giving one.
 
     The lead is where a report gives the toll of the event it is about, in words its sentences need
     not share with another outlet's ("killed 12 people" / "Fourteen people died when fire tore
-    through..."), so no alignment is asked for; a toll of another event sits further down. A value
-    the other article also gives anywhere is not contradicted (a toll that rose, told as it rose).
+    through..."), so no alignment is asked for. Not compared: a toll in a sentence that dates
+    itself long before publication (an earlier disaster recalled), a part of the toll ("eight were
+    seriously injured"), two reports of one publisher (an outlet updating itself), a later report
+    with a higher toll (the toll rose), and a value the other article also gives anywhere.
     """
-    tolls: list[tuple[str, NumberFact]] = []
+    owner = {a: n for n, cls in enumerate(publishers.classes(story.articles)) for a in cls}
+    tolls: dict[tuple, tuple[str, NumberFact]] = {}  # (publisher, what, value) -> the first article saying so
     for article, analysis in story.analyses.items():
-        lead_end = analysis.sentences[:LEAD_SENTENCES][-1][1] if analysis.sentences else 0
-        in_lead: dict[tuple, list[NumberFact]] = defaultdict(list)
-        for n in analysis.numbers:
-            if n.end <= lead_end and (key := (*_unit_key(n), _about(n))) in TOLL_KEYS:
-                in_lead[key].append(n)
-        tolls += [(article, ns[0]) for ns in in_lead.values() if len(ns) == 1]
+        for n in _lead_tolls(story, article, analysis):
+            tolls.setdefault((owner.get(article), _about(n), n.value), (article, n))
     out = []
-    for i, (art_a, a) in enumerate(tolls):
-        for art_b, b in tolls[i + 1 :]:
+    listed = list(tolls.values())
+    for i, (art_a, a) in enumerate(listed):
+        for art_b, b in listed[i + 1 :]:
+            if _about(a) != _about(b) or owner.get(art_a) == owner.get(art_b):
+                continue
             days = days_between(story.articles[art_a].published, story.articles[art_b].published)
-            if (art_a != art_b and _about(a) == _about(b) and not _agree(a, b, days)
-                    and not _stated_in(story, art_b, a, days) and not _stated_in(story, art_a, b, days)):
-                about = f"person ({_about(a)})"
-                out.append(_Conflict("number", about, _claim(art_a, _format_number(a), a), _claim(art_b, _format_number(b), b)))
+            if _agree(a, b, days) or _rose(story, (art_a, a), (art_b, b)):
+                continue
+            if not _stated_in(story, art_b, a, days) and not _stated_in(story, art_a, b, days):
+                claims = _claim(art_a, _format_number(a), a), _claim(art_b, _format_number(b), b)
+                out.append(_Conflict("number", f"person ({_about(a)})", *claims))
     return out
+
+
+def _lead_tolls(story: _Story, article: str, analysis: Analysis) -> list[NumberFact]:
+    """The tolls of the article's lead, one per kind (dead, injured), those of its own event only."""
+    lead = analysis.sentences[:LEAD_SENTENCES]
+    found: dict[str | None, list[NumberFact]] = defaultdict(list)
+    for start, end in lead:
+        if _recalled(story, article, start, end) or _PART_OF_TOLL.search(story.articles[article].text[start:end]):
+            continue
+        for n in story.within(article, "numbers", start, end):
+            if (*_unit_key(n), _about(n)) in TOLL_KEYS:
+                found[_about(n)].append(n)
+    return [ns[0] for ns in found.values() if len(ns) == 1]
+
+
+def _recalled(story: _Story, article: str, start: int, end: int) -> bool:
+    """Whether the sentence [start, end) dates itself long before the article's publication: it
+    recalls another event ("where an earthquake killed 300 people in 1998"), whose values are its own."""
+    published = story.articles[article].published
+    if published is None:
+        return False
+    dates = calendar_dates(story.within(article, "timexes", start, end), story.articles[article].text)
+    return any((span := date_interval(t.value)) and (published.date() - span[1]).days > RECALLED_DAYS for t in dates)
+
+
+def _rose(story: _Story, x: tuple[str, NumberFact], y: tuple[str, NumberFact]) -> bool:
+    """Whether the later of two dated reports gives the higher toll: an update, not a contradiction."""
+    (art_a, a), (art_b, b) = x, y
+    when_a, when_b = story.articles[art_a].published, story.articles[art_b].published
+    if when_a is None or when_b is None or when_a == when_b:
+        return False
+    earlier, later = (a, b) if when_a < when_b else (b, a)
+    return later.value > earlier.value
 
 
 def _age_given(ages: list[tuple[str, NumberFact]], article: str, n: NumberFact, days: float | None) -> bool:
@@ -356,8 +399,11 @@ def value_key(record: NumberFact | Timex, article: str, story: _Story) -> tuple 
     missing on March 10", "found missing from the gallery early on Tuesday": miss).
     None when unknown."""
     if isinstance(record, NumberFact):
-        if record.about is None or _about_person(record, story.analyses[article]):
+        analysis = story.analyses[article]
+        if record.about is None or _about_person(record, analysis):
             return None
+        if _recalled(story, article, *_sentence_of(analysis, record.start)):
+            return None  # a value of another, earlier event
         return ("number", *_unit_key(record), _about(record))
     if not _DAY_VALUE.match(record.value or ""):
         return None  # years and months name too many things in one article ("founded in 1985") to key them
@@ -369,7 +415,7 @@ def _predicate_before(t: Timex, article: str, story: _Story) -> str | None:
     """The last verb (or participle tagged as an adjective: "found missing") before a date in its sentence,
     the predicate a date most often belongs to in news English, stemmed so that the tags do not matter
     ("missing" / "miss"); None when there is none or it is a reporting verb ("police said on Tuesday")."""
-    tokens: list[Token] = story.within(article, "tokens", _sentence_start(story.analyses[article], t.start), t.start)
+    tokens: list[Token] = story.within(article, "tokens", _sentence_of(story.analyses[article], t.start)[0], t.start)
     for token in reversed(tokens):
         if token.pos == "VERB" or token.pos == "ADJ" and token.lemma.endswith(("ing", "ed")):
             return None if token.lemma in REPORTING_LEMMAS else _stem(token.lemma)
@@ -384,10 +430,11 @@ def _stem(word: str) -> str:
     return word
 
 
-def _sentence_start(analysis: Analysis, offset: int) -> int:
+def _sentence_of(analysis: Analysis, offset: int) -> tuple[int, int]:
+    """The sentence holding ``offset`` (from the text's start when none does)."""
     starts = [s for s, _ in analysis.sentences]
     k = bisect_right(starts, offset) - 1
-    return starts[k] if k >= 0 else 0
+    return analysis.sentences[k] if k >= 0 else (0, offset)
 
 
 def stated_once_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Conflict]:
@@ -508,6 +555,9 @@ def quote_meaning(text: str) -> tuple[tuple[str, ...], int]:
     return tuple(sorted(numbers)), negations
 
 
+_CLAIMED_NUMBER = re.compile(r"(~)?(-?\d+(?:\.\d+)?)")  # what ``_format_number`` writes
+
+
 def claims_agree(kind: str, a: Claim, b: Claim) -> bool:
     """Whether two claims of a contradiction can both be right, by its kind's rule: of "~300 people",
     "312 people" and "450 people", the first two agree; quotes agree when their meaning does."""
@@ -517,13 +567,13 @@ def claims_agree(kind: str, a: Claim, b: Claim) -> bool:
         return dates_agree(a.value, b.value)
     if kind in ("number", "age"):
         x, y = _CLAIMED_NUMBER.match(a.value), _CLAIMED_NUMBER.match(b.value)
-        return bool(x and y) and numbers_agree(
-            float(x.group(2)), a.text, bool(x.group(1)), float(y.group(2)), b.text, bool(y.group(1))
-        )
+        if not (x and y):
+            return False
+        if kind == "age":
+            return ages_agree(float(x.group(2)), float(y.group(2)), None)
+        return numbers_agree(float(x.group(2)), a.text, bool(x.group(1)), float(y.group(2)), b.text, bool(y.group(1)))
     return a.value == b.value
 
-
-_CLAIMED_NUMBER = re.compile(r"(~)?(-?\d+(?:\.\d+)?)")  # what ``_format_number`` writes
 
 
 def quote_contradictions(groups: Iterable[QuoteGroup]) -> list[Contradiction]:
@@ -581,7 +631,7 @@ def find_contradictions(
             sides[i] = story.side(alignment.units[i])
         return sides[i]
 
-    conflicts = age_conflicts(story) + toll_conflicts(story)
+    conflicts = age_conflicts(story) + toll_conflicts(story, alignment.publishers)
     for (i, j), sim in alignment.best_pairs().items():
         u, v = side(i), side(j)
         conflicts += number_conflicts(u, v, sim, story)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from rapidfuzz import fuzz
 
@@ -51,9 +51,12 @@ PLACE_SAME_RATIO = 90
 # ---------------------------------------------------------------- dates
 
 def date_interval(value: str | None) -> tuple[date, date] | None:
-    """The first and last day a TIMEX3 date value covers, or None when it is not a calendar date."""
+    """The first and last day a TIMEX3 date value covers, or None when it is not a calendar date.
+    A night runs into the next day: "Monday night" agrees with "early on Tuesday"."""
     p = period(value)
-    return (p.first, p.last) if p else None
+    if p is None:
+        return None
+    return (p.first, p.last + timedelta(days=1)) if (value or "").endswith("TNI") else (p.first, p.last)
 
 
 def dates_conflict(a: str | None, b: str | None) -> bool:

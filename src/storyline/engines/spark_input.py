@@ -38,7 +38,7 @@ def article_of(record: Mapping[str, Any], file: str, locator: str | None) -> Art
     Raises ``ValueError`` naming the field when a value has a type no article field takes.
     """
     _check_types(record)
-    record = {k: storable(v) if k in (*TEXT_FIELDS, "id") and isinstance(v, str) else v for k, v in record.items()}  # as ingest does
+    record = {k: storable(v) if k in (*TEXT_FIELDS, "id", "source") and isinstance(v, str) else v for k, v in record.items()}  # as ingest does
     source = record.get("source")
     if isinstance(source, dict):
         source = {k: storable(v) if isinstance(v, str) else v for k, v in source.items()}

@@ -105,8 +105,8 @@ def read_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Iterator[R
 
 def _gzipped_by_record(data: bytes, max_bytes: int) -> bool:
     """Whether a gzipped WARC is one gzip member per record (the standard), which warcio reads a
-    record at a time, rather than one member for the whole file, which is inflated like any gzip
-    (and refused past ``max_bytes``: this probe stops there too)."""
+    record at a time, rather than one member for the whole file, which is inflated like any gzip.
+    The probe stops at ``max_bytes``: a first member that large is taken for one oversized record."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     chunk, inflated = 1 << 16, 0
     try:
@@ -117,7 +117,7 @@ def _gzipped_by_record(data: bytes, max_bytes: int) -> bool:
             if inflater.eof:
                 return bool(inflater.unused_data) or start + chunk < len(data)  # another member follows
             if inflated > max_bytes:
-                return False
+                return True  # one record this large: warcio reads per record and refuses just that one
     except zlib.error:
         return True  # broken: warcio says where
     return False

@@ -205,11 +205,11 @@ def read_json(text: str, file: str) -> Iterator[Result]:
 
 
 def _some_line_parses(text: str, lines: int = 5) -> bool:
-    """Whether one of the first ``lines`` lines is JSON on its own."""
+    """Whether one of the first ``lines`` lines is a JSON object on its own, as a JSON line is."""
     for line in text.split("\n", lines)[:lines]:
         try:
-            json.loads(line)
-            return True
+            if isinstance(json.loads(line), dict):
+                return True
         except json.JSONDecodeError:
             continue
     return False

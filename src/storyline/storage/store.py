@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import Engine, create_engine, delete, event, func, inspect, or_, select, text
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, inspect, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -53,10 +53,15 @@ def source_named(name: str) -> Any:
 
 
 def latest_versions(keys: Sequence[str] | None = None) -> Any:
-    """Articles no other version of (same outlet and URL) supersedes: the one published last, else
-    ingested last (two crawls in one batch are ingested at once), else the highest id. Without a URL
-    an article is its own document: one outlet's daily "Morning briefing" is not a re-crawl.
-    ``keys`` limits the ranking to those documents (a few articles' versions, not the whole store)."""
+    """Articles no other version supersedes.
+
+    With a URL, the versions of one outlet's URL are ranked: the one published last, else ingested
+    last (two crawls in one batch are ingested at once), else the highest id. Without one, the
+    document is the outlet and title, and only a later ingest supersedes (a file edited and read
+    again): articles that arrive together are different reports that share a title. ``keys``
+    limits the ranking to those documents (a few articles' versions, not the whole store).
+    """
+    in_keys = [articles.c.key.in_(keys)] if keys is not None else []
     ranked = select(
         articles.c.id,
         func.row_number().over(
@@ -64,9 +69,14 @@ def latest_versions(keys: Sequence[str] | None = None) -> Any:
             order_by=(articles.c.published_utc.is_(None), articles.c.published_utc.desc(),
                       articles.c.ingested_at.desc(), articles.c.id.desc()),
         ).label("rank"),
-    ).where(articles.c.url.is_not(None), *([articles.c.key.in_(keys)] if keys is not None else [])).subquery()
-    superseded = select(ranked.c.id).where(ranked.c.rank > 1)
-    return articles.c.id.not_in(superseded)
+    ).where(articles.c.url.is_not(None), *in_keys).subquery()
+    newer = articles.alias("newer")
+    # NOT EXISTS, not NOT IN: PostgreSQL plans it as an anti-join at any size
+    outranked = select(ranked.c.id).where(ranked.c.id == articles.c.id, ranked.c.rank > 1).exists()
+    ingested_later = select(newer.c.id).where(
+        articles.c.url.is_(None), newer.c.key == articles.c.key, newer.c.ingested_at > articles.c.ingested_at
+    ).exists()
+    return and_(~outranked, ~ingested_later)
 
 
 def _utc_naive(dt: datetime | None) -> datetime | None:
