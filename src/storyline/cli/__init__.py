@@ -18,5 +18,5 @@ def main() -> None:
         report_error(f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e))
         raise SystemExit(1) from None
     except OperationalError as e:  # --db naming a file in a missing folder, a server that does not answer, a lock
-        report_error(f"the store ({e.orig.__class__.__name__}): {' '.join(str(e.orig).split())}")
+        report_error(f"the store ({e.orig.__class__.__name__}): {e.orig}")
         raise SystemExit(1) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import sys
 from typing import Any, Iterable, Sequence
 
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from storyline import __version__
-from storyline.model import to_jsonable
+from storyline.model import Article, IngestError, to_jsonable
 
 app = typer.Typer(
     name="storyline",
@@ -101,11 +102,28 @@ def analyse_stored(engine: Any) -> int:
     return len(engine.analysis_failures)
 
 
+def read_articles(paths: Sequence[str]) -> tuple[list[Article], int]:
+    """The articles of the inputs, one per id, and how many records failed (each one line on stderr)."""
+    from storyline.ingest import read_paths
+
+    found: dict[str, Article] = {}
+    errors = 0
+    for item in read_paths(paths):
+        if isinstance(item, IngestError):
+            report_error(str(item))
+            errors += 1
+        else:
+            found.setdefault(item.id, item)
+    return list(found.values()), errors
+
+
 def report_error(message: str) -> None:
-    """One line on stderr, never wrapped, markup in ``message`` not interpreted."""
+    """One line on stderr, never wrapped, markup in ``message`` not interpreted; a reason that spans
+    lines (a library's exception) is joined into one."""
     from rich.markup import escape
 
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    one_line = re.sub(r"\s*\n\s*", " ", message.strip())
+    err_console.print(f"[red]error:[/red] {escape(one_line)}", highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:

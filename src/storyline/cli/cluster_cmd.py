@@ -13,28 +13,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.app import (
-    OutputFormat, analyse_stored, app, console, db_option, emit, err_console, eval_app, fail, id_table, report_error,
+    OutputFormat, analyse_stored, app, console, db_option, emit, err_console, eval_app, fail, id_table, read_articles,
 )
 from storyline.cluster import ArticleFeatures, Decision, DocFreq, ScoreModel, article_features, cluster, explain
 from storyline.cluster.batch import fit_corpus
 from storyline.cluster.online import Move
-from storyline.ingest import read_paths
-from storyline.model import Article, IngestError
+from storyline.model import Article
 from storyline.storage import Store
-
-
-def read_articles(path: Path) -> tuple[list[Article], int]:
-    """Articles from any input ``storyline ingest`` reads (JSONL: id, title, text, published, source),
-    one per id, and how many records failed (each reported on stderr)."""
-    articles: dict[str, Article] = {}
-    errors = 0
-    for item in read_paths([str(path)]):
-        if isinstance(item, IngestError):
-            report_error(str(item))
-            errors += 1
-        else:
-            articles.setdefault(item.id, item)
-    return list(articles.values()), errors
 
 
 def _analyses(articles: list[Article]) -> list:
@@ -65,7 +50,7 @@ def cluster_command(
         assignments = store.get_story_assignments()
         model_name, count = "stored", len({a.id for a in assignments})
     else:
-        articles, errors = read_articles(input)
+        articles, errors = read_articles([str(input)])
         result = cluster(articles, _analyses(articles))
         order = {a.id: i for i, a in enumerate(articles)}
         found, assignments = result.stories, sorted(result.assignments, key=lambda s: order[s.id])
@@ -98,7 +83,7 @@ class WhyInputs:
 
 def why_from_file(ids: tuple[str, str], path: Path) -> WhyInputs:
     """Both articles from a JSONL file, clustered with the rest of it."""
-    articles, _ = read_articles(path)
+    articles, _ = read_articles([str(path)])
     missing = [i for i in ids if i not in {x.id for x in articles}]
     if missing:
         fail(f"not in {path}: {', '.join(missing)}", code=2)

@@ -7,23 +7,15 @@ from typing import List, Optional
 import typer
 from rich.markup import escape
 
-from storyline.cli.app import OutputFormat, app, console, db_option, emit, id_table, report_error
+from storyline.cli.app import OutputFormat, app, console, db_option, emit, id_table, read_articles
 from storyline.dedup import MemoryIndex, find_duplicates
-from storyline.ingest import read_paths
-from storyline.model import Article, DupAssignment, IngestError
+from storyline.model import Article, DupAssignment
 
 
 def _from_files(paths: list[str]) -> tuple[list[DupAssignment], dict[str, Article], int]:
     """Assignments for the articles in the files, the articles by id, and how many inputs failed."""
-    found: dict[str, Article] = {}
-    errors = 0
-    for item in read_paths(paths):
-        if isinstance(item, IngestError):
-            report_error(str(item))
-            errors += 1
-        else:
-            found.setdefault(item.id, item)
-    return find_duplicates(found.values(), MemoryIndex()), found, errors
+    articles, errors = read_articles(paths)
+    return find_duplicates(articles, MemoryIndex()), {a.id: a for a in articles}, errors
 
 
 def _from_store(db: Optional[str]) -> tuple[list[DupAssignment], dict[str, Article]]:

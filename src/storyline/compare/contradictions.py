@@ -575,7 +575,6 @@ def claims_agree(kind: str, a: Claim, b: Claim) -> bool:
     return a.value == b.value
 
 
-
 def quote_contradictions(groups: Iterable[QuoteGroup]) -> list[Contradiction]:
     """Quotation groups whose variants differ in a number or a negation."""
     out = []

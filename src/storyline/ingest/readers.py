@@ -220,7 +220,7 @@ def _safe_json_article(obj: Any, file: str, locator: str) -> Result:
     try:
         return _json_article(obj, file, locator)
     except Exception as e:  # a value of an unforeseen type or range must not end the batch
-        return IngestError(file, locator, f"{type(e).__name__}: {' '.join(str(e).split())[:200]}")
+        return IngestError(file, locator, f"{type(e).__name__}: {str(e)[:200]}")
 
 
 # ------------------------------------------------------------------ HTML pages
@@ -359,4 +359,4 @@ def read_warc(data: bytes, file: str, max_bytes: int) -> Iterator[Result]:
                 html = body.decode("utf-8", errors="replace")
             yield from read_html(html, file, f"record {n}", url=url)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as e:
-        yield IngestError(file, f"record {n + 1}", f"broken WARC: {' '.join(str(e).split())[:300]}")
+        yield IngestError(file, f"record {n + 1}", f"broken WARC: {str(e)[:300]}")

@@ -52,6 +52,11 @@ def source_named(name: str) -> Any:
     return or_(articles.c.source_name == name, func.lower(articles.c.source_name) == name.lower())
 
 
+def source_match(name: str) -> Any:
+    """Articles of the outlet given by its name (``source_named``) or its domain, in any case."""
+    return or_(source_named(name), func.lower(articles.c.source_domain) == name.lower())
+
+
 def latest_versions(keys: Sequence[str] | None = None) -> Any:
     """Articles no other version supersedes.
 
@@ -295,7 +300,7 @@ class Store:
     def _article_filters(source: str | None, since: datetime | None, until: datetime | None, latest_only: bool = False) -> list:
         filters = []
         if source:
-            filters.append(or_(source_named(source), func.lower(articles.c.source_domain) == source.lower()))
+            filters.append(source_match(source))
         if since:
             filters.append(articles.c.published_utc >= _utc_naive(_aware(since)))
         if until:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import distinct, false, func, literal_column, or_, select
+from sqlalchemy import distinct, false, func, literal_column, select
 from sqlalchemy.engine import Connection
 
 from storyline.model import Story
 from storyline.storage import Store
-from storyline.storage.store import latest_versions, source_named
+from storyline.storage.store import latest_versions, source_match, source_named
 from storyline.storage.schema import (
     ARTICLE_TSVECTOR,
     FOLD_FUNCTION,
@@ -72,10 +72,6 @@ def _aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=timezone.utc) if dt else None
 
 
-def _source_match(name: str) -> Any:
-    return or_(source_named(name), func.lower(articles.c.source_domain) == name.lower())
-
-
 def _has_words(conn: Connection, words: list[str]) -> Any:
     """Articles whose title or text has every word, as a whole word or a word's start, in any case.
 
@@ -100,7 +96,7 @@ def _article_conditions(f: Filters, conn: Connection) -> list:
     if f.terms():
         conds.append(_has_words(conn, f.terms()))
     if f.source:
-        conds.append(_source_match(f.source))
+        conds.append(source_match(f.source))
     if f.since:
         conds.append(articles.c.published_utc >= _utc_naive(f.since))
     if f.until:
@@ -142,7 +138,7 @@ def _story_conditions(f: Filters, conn: Connection) -> list:
     """
     parts = [_article_conditions(Filters(words=term), conn) for term in f.terms()]  # each word in some article
     if f.source:
-        parts.append([_source_match(f.source)])
+        parts.append([source_match(f.source)])
     if f.entity:
         parts.append(_article_conditions(Filters(entity=f.entity), conn))
     conds: list = [stories.c.id.in_(list(conn.scalars(_member_story_ids(p).distinct()))) for p in parts]
