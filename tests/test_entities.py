@@ -72,6 +72,7 @@ def test_a_signature_dash_is_not_part_of_the_name(nlp):
     assert all(text[e.start : e.end] == e.text for e in people)
     assert {e.canonical for e in people} == {"Marta Ellingsen"}
     assert name_words("—Marta Ellingsen") == ["Marta", "Ellingsen"]
+    assert name_words("”― Marta Ellingsen") == ["Marta", "Ellingsen"]
 
 
 @pytest.mark.parametrize("label", ["PERSON", "ORG", "GPE"])

@@ -594,6 +594,19 @@ VOX_POPS = (
 )
 
 
+def test_quotation_dash_signs_each_line_of_a_roundup(nlp):
+    # U+2015, the quotation dash, signs quotes in roundups; a hyphen U+2010 is a dash too
+    text = (
+        "We asked readers what they thought of the debate.\n"
+        "“He made simple blanket statements about people he knows nothing about.” ― Pamela Padilla\n"
+        "“I cannot believe how low this campaign has gone.”― Carla Sanchez.\n"
+        "“Tonight showed who he really is.” \u2010 Jorge Falcon\n"
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.speaker for q in quotes] == ["Pamela Padilla", "Carla Sanchez", "Jorge Falcon"]
+    assert [text[q.speaker_start : q.speaker_end] for q in quotes] == [q.speaker for q in quotes]
+
+
 def test_reader_quotes_each_signed_on_their_own_line(nlp):
     quotes = quotes_of(nlp, VOX_POPS)
     assert [q.speaker for q in quotes] == ["Jane Morrow", "Carl Henning", "Priya Natarajan", "Lena Osei"]

@@ -28,7 +28,7 @@ from storyline.analyze.timex import find_timexes
 from storyline.model import Analysis, Article, Token
 
 # Bump when an extractor's output changes, so stored analyses are redone.
-ANALYZER_VERSION = "12"
+ANALYZER_VERSION = "13"
 
 CHUNK_CHARS = 20_000
 # spaCy's tokenizer is quadratic in the length of a run without spaces: cut such runs.

@@ -37,12 +37,15 @@ RELABEL_AS_PERSON = frozenset("ORG NORP PRODUCT WORK_OF_ART FAC".split())
 _BRACKETED = re.compile(r"\s*\(.*$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Mr|Sir|Lady|Lord|Dame)\.?\s+$")
-# The tokenizer keeps a signature's dash on the name ("-Ana Ruiz" under a reader's letter).
-_LEADING_DASHES = re.compile(r"^[-‐‑–—―]+\s*")
+# Hyphen, hyphen (U+2010, U+2011), en and em dash, and the quotation dash (U+2015) some outlets use for all.
+DASHES = "-‐‑–—―"
+# The tokenizer keeps a signature's dash on the name, and a closing mark before it ("-Ana Ruiz"
+# under a reader's letter, "”― Ana Ruiz" after a quote).
+_LEADING_MARKS = re.compile(rf"^[{DASHES}\"“”„«»]+\s*")
 
 
 def _words(text: str) -> list[str]:
-    return _POSSESSIVE.sub("", _LEADING_DASHES.sub("", text.strip())).split()
+    return _POSSESSIVE.sub("", _LEADING_MARKS.sub("", text.strip())).split()
 
 
 def _key(word: str) -> str:
@@ -165,8 +168,8 @@ def find_entities(doc: Doc) -> list[Entity]:
                 canonical = orgs.get(" ".join(org_words(e.text)).lower())
         if canonical is None:
             canonical = " ".join(org_words(e.text)) or e.text  # a mention of punctuation alone stays as it is
-        dash = _LEADING_DASHES.match(e.text)
-        cut = dash.end() if dash and dash.end() < len(e.text) else 0
+        marks = _LEADING_MARKS.match(e.text)
+        cut = marks.end() if marks and marks.end() < len(e.text) else 0
         entities.append(Entity(e.text[cut:], label, e.start_char + cut, e.end_char, canonical))
     entities.extend(_missed_surnames(doc, people))
     entities.sort(key=lambda e: e.start)

@@ -97,7 +97,7 @@ from storyline.analyze.cues import (
     UTTERANCE_NOUNS,
 )
 from storyline.analyze.coref import FEMALE_PRONOUNS, MALE_PRONOUNS, person_genders
-from storyline.analyze.entities import TITLES
+from storyline.analyze.entities import DASHES, TITLES
 from storyline.model import Entity, Quote
 
 OPEN, CLOSE, EITHER = 1, 2, 3
@@ -105,8 +105,8 @@ OPEN, CLOSE, EITHER = 1, 2, 3
 _DOUBLE_MARKS = re.compile(r"''|[\"“”„«»]")
 _SINGLE_OPEN = re.compile(r"(?<!\w)['‘](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])['’](?!\w)")
-_OPENS_AFTER = "([{—–-/"
-_CLOSES_BEFORE = ".,;:!?)]}—–-"
+_OPENS_AFTER = "([{/" + DASHES
+_CLOSES_BEFORE = ".,;:!?)]}" + DASHES
 
 # How far (in tokens) to look before a quote for its cue when the parse does not link them.
 NEAR_TOKENS = 8
@@ -1315,7 +1315,7 @@ def _said_in_sentence_before(ctx: _Context, q: _Marked) -> Token | None:
     return None
 
 
-_SIGNATURE_DASH = re.compile(r"[ \t]*[-–—]+[ \t]*")
+_SIGNATURE_DASH = re.compile(rf"[ \t]*[{DASHES}]+[ \t]*")
 # Marks and stops that may follow the closing mark of a signed quote.
 _AFTER_SIGNED = " \t\n.,'\"”»"
 # How long a signature may be: "— Ana Ruiz, 34, a retired teacher from Salem, Oregon".
@@ -1488,7 +1488,7 @@ def _statement_owner(ctx: _Context, q: _Marked) -> _Attribution | None:
 
 
 # "… for Republican contests - Ana Ruiz: “…”": a dash, a few capitalised words and a colon.
-_DASH_LABEL = re.compile(r"\s[-–—]+\s*([A-Z][\w.'’&-]*(?:\s+(?:of\s+)?[A-Z][\w.'’&-]*){0,5})\s*:$")
+_DASH_LABEL = re.compile(rf"\s[{DASHES}]+\s*([A-Z][\w.'’&-]*(?:\s+(?:of\s+)?[A-Z][\w.'’&-]*){{0,5}})\s*:$")
 
 
 def _dash_label(ctx: _Context, q: _Marked) -> _Attribution | None:
@@ -1519,7 +1519,7 @@ def _named_before_colon(ctx: _Context, q: _Marked) -> _Attribution | None:
     return _Attribution(e.canonical, (e.start, e.end), None, guessed=True)
 
 
-_LEAD_DASH = re.compile(r"(?:\s[-–—]|--|—)$")
+_LEAD_DASH = re.compile(rf"(?:\s[{DASHES}]|--|[—―])$")
 
 
 def _after_dash(ctx: _Context, q: _Marked) -> _Attribution | None:
