@@ -247,6 +247,10 @@ TIMEBANK_CASES = [
     # today's weekday in the future tense is today; "next" is a week on
     ("The Norbury council will vote Tuesday on the dam.", "Tuesday", "DATE", "2021-10-05"),
     ("The Norbury council will vote next Tuesday on the dam.", "next Tuesday", "DATE", "2021-10-12"),
+    # "this" names the weekday of the week in hand: ahead unless the clause is past
+    ("The Norbury vote is this Friday.", "this Friday", "DATE", "2021-10-08"),
+    ("The Norbury council votes this Tuesday.", "this Tuesday", "DATE", "2021-10-05"),
+    ("The Norbury council met this Monday.", "this Monday", "DATE", "2021-10-04"),
     # an infinitive under a past verb looks back
     ("Two rivals extended their offers to buy the Corven mill Friday.", "Friday", "DATE", "2021-10-01"),
     ("The Corven offer had been due to expire Friday.", "Friday", "DATE", "2021-10-01"),

@@ -575,6 +575,8 @@ def _weekday(m: re.Match[str], ctx: Context) -> Normalised:
         d = weekday_date(weekday, Context(ctx.anchor - timedelta(days=1), PAST))
     elif rel in (["next"], ["coming"], ["following"]):
         d = weekday_date(weekday, ctx, FUTURE)
+    elif rel == ["this"] and ctx.tense != PAST:
+        d = weekday_date(weekday, Context(ctx.anchor, FUTURE))  # "votes this Friday": the Friday ahead, or today
     else:
         d = weekday_date(weekday, ctx)
     return _date(d.isoformat() + (f"T{PARTS_OF_DAY[part]}" if part else ""), ctx, type_=type_)
