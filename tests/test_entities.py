@@ -83,3 +83,36 @@ def test_a_mention_of_dashes_alone_keeps_its_text(nlp, label):
     found = {e.text: e for e in find_entities(doc)}
     assert found["—"].canonical == "—" and found["—"].label == label
     assert found["Marta Ellingsen"].canonical == "Marta Ellingsen"
+
+
+def analysed_people(text):
+    from storyline.analyze import AnalysisInput, Analyzer
+
+    analysis = next(Analyzer().pipe([AnalysisInput("a", text)]))
+    return [(text[e.start : e.end], e.canonical) for e in analysis.entities if e.label == "PERSON"], analysis.quotes
+
+
+def test_a_shared_surname_goes_to_the_person_its_title_fits():
+    text = (
+        "Police Chief Tom Kerr said the road would reopen. His wife, Anne Kerr, runs the diner on Main Street. "
+        "“We lost a week of business,” Ms. Kerr said. “The road will be open by Friday,” Chief Kerr said. "
+        "Kerr did not say more."
+    )
+    people, quotes = analysed_people(text)
+    assert [canonical for _, canonical in people] == ["Tom Kerr", "Anne Kerr", "Anne Kerr", "Tom Kerr", "Kerr"]
+    assert [q.speaker for q in quotes] == ["Anne Kerr", "Tom Kerr"]
+
+
+def test_a_title_in_an_apposition_and_a_known_gender_tell_namesakes_apart():
+    text = (
+        "Carla Mendes, the mayor, and her brother, Paulo Mendes, spoke. Paulo Mendes said he was proud. "
+        "“It was a good day,” Mr. Mendes said. “I agree,” Mayor Mendes said."
+    )
+    people, quotes = analysed_people(text)
+    assert [q.speaker for q in quotes] == ["Paulo Mendes", "Carla Mendes"]
+
+
+def test_a_title_both_namesakes_could_bear_leaves_the_surname_alone():
+    text = "Tom Kerr and Anne Kerr spoke at the hall. “We will rebuild,” Ms. Kerr said."
+    people, quotes = analysed_people(text)
+    assert people[-1] == ("Kerr", "Kerr") and quotes[0].speaker == "Kerr"

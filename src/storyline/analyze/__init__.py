@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from storyline.analyze.coref import tell_apart_namesakes
 from storyline.analyze.entities import find_entities
 from storyline.analyze.nlp import load_nlp, model_version
 from storyline.analyze.numbers import find_numbers
@@ -120,6 +121,7 @@ class Analyzer:
     def analyze_doc(self, doc: Doc, article_id: str, published: datetime | None) -> Analysis:
         """All extractors over one parsed text; offsets are relative to ``doc.text``."""
         entities = find_entities(doc)
+        tell_apart_namesakes(doc, entities)
         return Analysis(
             article_id=article_id,
             analyzer=self.version,

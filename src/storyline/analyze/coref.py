@@ -1,4 +1,5 @@
-"""Light person coreference: the gender the article gives each person, for resolving pronouns.
+"""Light person coreference: the gender the article gives each person, for resolving pronouns
+and for telling apart two people who share a surname.
 
 A person's gender comes from a title ("Ms. Ruiz") or, failing that, from the
 pronouns the article uses right after naming them: in "Ruiz said she would
@@ -13,7 +14,15 @@ from typing import Callable
 
 from spacy.tokens import Doc
 
-from storyline.analyze.entities import title_gender
+from storyline.analyze.entities import (
+    FEMALE_TITLES,
+    MALE_TITLES,
+    TITLE_BEFORE_CHARS,
+    TITLE_SHORT_FORMS,
+    name_words,
+    title_gender,
+    title_words,
+)
 from storyline.model import Entity
 
 MALE_PRONOUNS = frozenset("he him his himself".split())
@@ -76,3 +85,65 @@ def _pronoun_after(doc: Doc, first: int, end_char: int, in_quote: Callable[[int]
         if t.lower_ in ("he", "she") and t.dep_ in SUBJECT_DEPS:
             return pronoun_gender(t.text)
     return None
+
+
+_SHORT_FORM = {long: short for long, shorts in TITLE_SHORT_FORMS.items() for short in shorts[:1]}
+# Title words that say nothing of which person is meant.
+_NO_ROLE = MALE_TITLES | FEMALE_TITLES | frozenset("the former late".split())
+
+
+# Nouns that give a person's gender when they title the name ("his wife, Anne Kerr").
+KIN_GENDERS = {
+    **dict.fromkeys("wife mother daughter widow girlfriend grandmother aunt niece sister".split(), "f"),
+    **dict.fromkeys("husband father son widower boyfriend grandfather uncle nephew brother".split(), "m"),
+}
+
+
+def _roles(words: set[str]) -> set[str]:
+    return {_SHORT_FORM.get(w, w) for w in words} - _NO_ROLE
+
+
+def _titles_before(text: str, start: int) -> set[str]:
+    """The capitalised words right before a mention on its line: "Police Chief" in "Police Chief Kerr"."""
+    words = set()
+    for word in reversed(text[max(0, start - TITLE_BEFORE_CHARS) : start].rsplit("\n", 1)[-1].split()):
+        if not word[0].isupper():
+            break
+        words.add(word.strip(".,").lower())
+    return words
+
+
+def tell_apart_namesakes(doc: Doc, entities: list[Entity]) -> None:
+    """Give a bare surname that two people in the article share to the one its title fits: "Chief
+    Kerr" to the person titled chief ("Police Chief Tom Kerr", "Tom Kerr, the police chief"); "Ms.
+    Kerr" to the one Kerr known to be a woman, else to the only one of unknown gender. Other
+    mentions of the surname stay unmerged."""
+    text = doc.text
+    by_surname: dict[str, set[str]] = {}
+    roles: dict[str, set[str]] = {}
+    kin_genders: dict[str, str] = {}
+    for e in entities:
+        words = name_words(e.text) if e.label == "PERSON" else []
+        if len(words) > 1:
+            by_surname.setdefault(words[-1].lower(), set()).add(e.canonical)
+            titles = title_words(text, e)
+            roles.setdefault(e.canonical, set()).update(_roles(titles))
+            kin = {KIN_GENDERS[w] for w in titles if w in KIN_GENDERS}
+            if len(kin) == 1:
+                kin_genders.setdefault(e.canonical, kin.pop())
+    shared = {surname for surname, people in by_surname.items() if len(people) > 1}
+    if not shared:
+        return
+    genders = kin_genders | person_genders(doc, entities, lambda _: False)
+    for e in entities:
+        words = name_words(e.text) if e.label == "PERSON" else []
+        if len(words) != 1 or words[0].lower() not in shared or e.canonical != words[0]:
+            continue
+        people = by_surname[words[0].lower()]
+        titles = _titles_before(text, e.start)
+        fits = {p for p in people if _roles(titles) & roles[p]}
+        gender = title_gender(e.text, text[max(0, e.start - 8) : e.start])
+        if not fits and gender:
+            fits = {p for p in people if genders.get(p) == gender} or {p for p in people if p not in genders}
+        if len(fits) == 1:
+            e.canonical = next(iter(fits))

@@ -84,6 +84,33 @@ def title_gender(text: str, before: str) -> str | None:
     return None
 
 
+# Short forms a title takes before a name: "Sen. Ana Ruiz" is "the senator".
+TITLE_SHORT_FORMS = {
+    "senator": ("sen",), "representative": ("rep",), "congressman": ("rep",), "congresswoman": ("rep",),
+    "governor": ("gov",), "general": ("gen",), "professor": ("prof",), "doctor": ("dr",),
+    "reverend": ("rev",), "captain": ("capt",), "lieutenant": ("lt",), "sergeant": ("sgt",),
+}
+# How much of the line before a name is read for its title ("Florida Sen. Ana Ruiz", "Cruz spokesman Ana Ruiz").
+TITLE_BEFORE_CHARS = 30
+# How long an apposition after a name may be ("Ana Ruiz, the senator from Ohio,").
+TITLE_AFTER_CHARS = 60
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def title_words(text: str, e: Entity) -> set[str]:
+    """The words that title a person's mention: the capitalised words right before the name and
+    the lower-case word before them ("Florida Sen.", "Cruz spokesman"), and a short apposition."""
+    words: set[str] = set()
+    for word in reversed(text[max(0, e.start - TITLE_BEFORE_CHARS) : e.start].rsplit("\n", 1)[-1].split()):
+        words.update(_LOWER_WORD.findall(word.lower()))
+        if not word[0].isupper():
+            break
+    if text[e.end : e.end + 1] == ",":
+        apposition = re.split(r"[,.;\n]", text[e.end + 1 : e.end + TITLE_AFTER_CHARS])[0]
+        words |= set(_LOWER_WORD.findall(apposition.lower()))
+    return words
+
+
 def _acronym(words: list[str]) -> str:
     return "".join(w[0] for w in words if w and w.lower() not in ACRONYM_SKIP and w[0].isupper()).upper()
 

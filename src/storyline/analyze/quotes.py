@@ -97,7 +97,7 @@ from storyline.analyze.cues import (
     UTTERANCE_NOUNS,
 )
 from storyline.analyze.coref import FEMALE_PRONOUNS, MALE_PRONOUNS, person_genders
-from storyline.analyze.entities import DASHES, TITLES
+from storyline.analyze.entities import DASHES, TITLE_SHORT_FORMS, TITLES, title_words
 from storyline.model import Entity, Quote
 
 OPEN, CLOSE, EITHER = 1, 2, 3
@@ -739,17 +739,6 @@ def _resolve(ctx: _Context, head: Token, span: tuple[int, int]) -> str | None:
     return _titled_person(ctx, head, span[0]) or ctx.text[span[0] : span[1]]
 
 
-# Short forms a title takes before a name: "Sen. Ana Ruiz" is "the senator".
-TITLE_SHORT_FORMS = {
-    "senator": ("sen",), "representative": ("rep",), "congressman": ("rep",), "congresswoman": ("rep",),
-    "governor": ("gov",), "general": ("gen",), "professor": ("prof",), "doctor": ("dr",),
-    "reverend": ("rev",), "captain": ("capt",), "lieutenant": ("lt",), "sergeant": ("sgt",),
-}
-# How much of the line before a name is read for its title ("Florida Sen. Ana Ruiz", "Cruz spokesman Ana Ruiz").
-TITLE_BEFORE_CHARS = 30
-# How long an apposition after a name may be ("Ana Ruiz, the senator from Ohio,").
-TITLE_AFTER_CHARS = 60
-_LOWER_WORD = re.compile(r"[a-z]+")
 # Words of a title that a later mention may drop or add: "the former governor".
 _LOOSE_TITLES = frozenset("former late the".split())
 
@@ -768,25 +757,11 @@ def _titled_person(ctx: _Context, head: Token, before: int) -> str | None:
     while k >= 0 and ctx.entities[k].start > before - PRONOUN_REACH:
         e = ctx.entities[k]
         if e.label == "PERSON" and not ctx.in_quote(e.start):
-            words = _title_words(ctx.text, e)
+            words = title_words(ctx.text, e)
             if forms & words and also <= words:
                 return e.canonical
         k -= 1
     return None
-
-
-def _title_words(text: str, e: Entity) -> set[str]:
-    """The words that title a person's mention: the capitalised words right before the name and
-    the lower-case word before them ("Florida Sen.", "Cruz spokesman"), and a short apposition."""
-    words: set[str] = set()
-    for word in reversed(text[max(0, e.start - TITLE_BEFORE_CHARS) : e.start].rsplit("\n", 1)[-1].split()):
-        words.update(_LOWER_WORD.findall(word.lower()))
-        if not word[0].isupper():
-            break
-    if text[e.end : e.end + 1] == ",":
-        apposition = re.split(r"[,.;\n]", text[e.end + 1 : e.end + TITLE_AFTER_CHARS])[0]
-        words |= set(_LOWER_WORD.findall(apposition.lower()))
-    return words
 
 
 def _person_before(ctx: _Context, char: int, gender: str) -> str | None:
