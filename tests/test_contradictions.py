@@ -128,6 +128,19 @@ def test_a_date_each_article_gives_once_for_the_same_predicate_is_compared(analy
     assert (date.kind, [cl.value for cl in date.claims]) == ("date", ["2024-03-12", "2024-03-13"])
 
 
+POOL = [
+    ("a.example", "The Dorrin public pool, which opened in 1986, has been closed since a storm tore its roof off."),
+    ("b.example", "The Dorrin public pool, closed since a storm tore its roof off, will reopen next week."),
+]
+
+
+def test_a_date_long_past_and_one_ahead_are_two_events_but_two_past_dates_clash(analyzer):
+    _, found = contradictions_of(analyzer, POOL)
+    assert found == []
+    _, found = contradictions_of(analyzer, [POOL[0], (POOL[1][0], POOL[1][1].replace("will reopen next week", "opened in 1988"))])
+    assert [(c.kind, [cl.value for cl in c.claims]) for c in found] == [("date", ["1986", "1988"])]
+
+
 def test_a_weekday_in_an_undated_article_is_no_claim(analyzer):
     articles = make_articles([MISSING[0], (MISSING[1][0], MISSING[1][1].replace("March 13", "Wednesday"))])
     articles[1].published = None

@@ -233,7 +233,8 @@ def test_signature_agreement_tracks_jaccard():
         ("LONDON, June 3 (Reuters) - Shares rose on Tuesday.", "Reuters", "dateline"),
         ("PARIS (AFP) - Le train est parti.", "AFP", "dateline"),
         ("NEW DELHI, May 2 (PTI): The monsoon arrived early.", "PTI", "dateline"),
-        ("The ferry left on time. Associated Press writer Kari Nord in Bergen contributed to this report.", "AP", "credit"),
+        ("The ferry left on time. Associated Press writer Kari Nord in Bergen contributed to this report.", "AP",
+         "contributed"),
         ("The ferry left on time, officials said.\n\n\u2014 AFP", "AFP", "credit"),
         ("Shares rose on Tuesday. (Reporting by Ann Lee; Editing by Tom Fox)", "Reuters", "credit"),
         ("The ferry left on time. Copyright 2026 The Canadian Press", "CP", "credit"),
@@ -244,6 +245,16 @@ def test_wire_credits_in_the_text(text, agency, evidence):
     signal = wire_signal(article(text, "Some Paper", "t"))
     assert signal is not None
     assert (signal.agency, signal.evidence, signal.own) == (agency, evidence, False)
+
+
+def test_a_contribution_credit_makes_no_copy_but_a_wire_credit_beside_it_does():
+    staff = wire_signal(article("The ferry left on time.\n\nThe Associated Press contributed to this report.",
+                                "Some Paper", "t"))
+    copy = wire_signal(article("OSLO (AP) \u2014 The ferry left on time.", "Other Paper", "u"))
+    assert group_agency([staff]) is None
+    assert group_agency([staff, copy]) == "AP"
+    both = "The ferry left on time.\n\nThe Associated Press contributed to this report.\n\nCopyright 2026 The Canadian Press"
+    assert wire_signal(article(both, "Some Paper", "t")).agency == "CP"
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -350,7 +351,25 @@ def _recalled(story: _Story, article: str, start: int, end: int) -> bool:
     if published is None:
         return False
     dates = calendar_dates(story.within(article, "timexes", start, end), story.articles[article].text)
-    return any((span := date_interval(t.value)) and (published.date() - span[1]).days > RECALLED_DAYS for t in dates)
+    return any(_when(published, t) == "recalled" for t in dates)
+
+
+def _when(published: datetime | None, t: Timex) -> str | None:
+    """"recalled" for a date more than ``RECALLED_DAYS`` before publication, "ahead" for one after it."""
+    span = date_interval(t.value)
+    if published is None or span is None:
+        return None
+    if (published.date() - span[1]).days > RECALLED_DAYS:
+        return "recalled"
+    return "ahead" if span[0] > published.date() else None
+
+
+def _dates_clash(u: _Side, a: Timex, v: _Side, b: Timex) -> bool:
+    """Two dates with no day in common, unless one is recalled and the other ahead: then they tell of
+    two events ("opened in 1986" / "will reopen next week"), not of one event dated twice."""
+    if not dates_conflict(a.value, b.value):
+        return False
+    return {_when(u.article.published, a), _when(v.article.published, b)} != {"recalled", "ahead"}
 
 
 def _rose(story: _Story, x: tuple[str, NumberFact], y: tuple[str, NumberFact]) -> bool:
@@ -378,7 +397,7 @@ def date_conflicts(u: _Side, v: _Side, sim: float) -> list[_Conflict]:
     if sim < DATE_MIN:
         return []
     a_left, b_left = _pair_off(u.dates, v.dates, lambda x, y: dates_agree(x.value, y.value))
-    if len(a_left) != 1 or len(b_left) != 1 or not dates_conflict(a_left[0].value, b_left[0].value):
+    if len(a_left) != 1 or len(b_left) != 1 or not _dates_clash(u, a_left[0], v, b_left[0]):
         return []
     a, b = a_left[0], b_left[0]
     about = "date: " + ", ".join(_shared_words(u.unit, v.unit))
@@ -452,7 +471,7 @@ def stated_once_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list
     out = []
     for key in mine.keys() & theirs.keys():
         a, b = mine[key], theirs[key]
-        if isinstance(a, Timex) and dates_conflict(a.value, b.value):
+        if isinstance(a, Timex) and _dates_clash(u, a, v, b):
             about = "date: " + ", ".join(_shared_words(u.unit, v.unit))
             out.append(_Conflict("date", about, _claim(u.unit.article, a.value, a), _claim(v.unit.article, b.value, b)))
         elif isinstance(a, NumberFact) and not _agree(a, b, days):

@@ -2,12 +2,13 @@
 
 Pure functions over ``Article`` records. An article is credited to a wire when
 its own text says so (a dateline such as ``PARIS (AP) —`` or
-``LONDON, June 3 (Reuters) -``, a credit line such as ``Associated Press
-contributed to this report``, ``— AFP`` or ``Reporting by ...; Editing by ...``,
+``LONDON, June 3 (Reuters) -``, a credit line such as ``— AFP``,
+``Copyright 2026 The Canadian Press`` or ``Reporting by ...; Editing by ...``,
 a byline naming the agency) or when its source is the agency itself. A mere
-mention (``according to Reuters``) is not a credit. Copies without any credit
-are attributed through text overlap with a credited article: see
-``group_agency``.
+mention (``according to Reuters``) is not a credit, and neither is
+``Associated Press contributed to this report``: that is the outlet's own story.
+Copies without any credit are attributed through text overlap with a credited
+article: see ``group_agency``.
 """
 
 from __future__ import annotations
@@ -102,12 +103,17 @@ _TOP_CHARS = 400
 _TAIL_CHARS = 600
 
 
+# "Associated Press contributed to this report": the outlet's own story, with help. It names the
+# agency but makes no copy of it; only text overlap with a wire copy does.
+CONTRIBUTED = "contributed"
+
+
 @dataclass(frozen=True, slots=True)
 class WireSignal:
     """The agency an article is credited to, and why; ``own`` when the source is the agency."""
 
     agency: str
-    evidence: str  # dateline, credit, byline, source
+    evidence: str  # dateline, credit, byline, source or CONTRIBUTED
     own: bool = False
 
 
@@ -146,12 +152,15 @@ def _from_byline(article: Article) -> str | None:
     return _agency_named(m.group(1)) if m else None
 
 
-def _from_credit(tail: str) -> str | None:
-    for pattern in (_CONTRIBUTED, _COPYRIGHT, _TAIL_CREDIT):
+def _from_credit(tail: str) -> WireSignal | None:
+    for pattern in (_COPYRIGHT, _TAIL_CREDIT):
         m = pattern.search(tail)
         if m:
-            return _agency_named(m.group(1))
-    return "Reuters" if _REPORTING_BY.search(tail) else None
+            return WireSignal(_agency_named(m.group(1)), "credit")
+    if _REPORTING_BY.search(tail):
+        return WireSignal("Reuters", "credit")
+    m = _CONTRIBUTED.search(tail)
+    return WireSignal(_agency_named(m.group(1)), CONTRIBUTED) if m else None
 
 
 def wire_signal(article: Article) -> WireSignal | None:
@@ -168,8 +177,7 @@ def wire_signal(article: Article) -> WireSignal | None:
     byline = _from_byline(article)
     if byline:
         return WireSignal(byline, "byline")
-    credit = _from_credit(tail)
-    return WireSignal(credit, "credit") if credit else _unlisted_agency(article, top)
+    return _from_credit(tail) or _unlisted_agency(article, top)
 
 
 def _unlisted_agency(article: Article, top: str) -> WireSignal | None:
@@ -190,7 +198,7 @@ def group_agency(signals: Iterable[WireSignal | None]) -> str | None:
     wire's, not as an independent source. Ties go to the agency named first in
     ``AGENCIES`` order, for determinism.
     """
-    present = [s for s in signals if s is not None]
+    present = [s for s in signals if s is not None and s.evidence != CONTRIBUTED]
     if not present:
         return None
     owners = {s.agency for s in present if s.own}

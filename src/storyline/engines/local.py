@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from storyline.analyze import AnalysisFailure, Analyzer
 
 # Bump when the brief's content changes for the same inputs, so cached briefs are rebuilt.
-BRIEF_VERSION = "4"
+BRIEF_VERSION = "5"
 ID_CLASH = ("id {id!r} is already stored with another text: give the changed article its own id, or leave the id "
             "out and a changed text is stored as a new version")
 
