@@ -204,3 +204,17 @@ def test_what_only_one_publisher_says_is_in_every_text_format(example):
         out = render([mill], fmt, width=1000)
         assert "Only one publisher says" in out
         assert outlet[article] in out and sentence in out, fmt
+
+
+def test_a_quote_printed_by_a_copy_is_marked_as_the_copy_in_every_format(example):
+    briefs, outlet = example
+    ferry = briefs["ferry"]
+    copies = {a.id for a in ferry.articles if a.duplicate_of}
+    quoted = [v for g in ferry.quotes for v in g.variants if v.article in copies]
+    assert quoted, "the ferry wire story's copies carry its quotes"
+    markdown, terminal = render([ferry], "markdown"), render([ferry], "terminal", width=300)
+    html = render([ferry], "html")
+    for v in quoted:
+        assert f"- {outlet[v.article]} \\(copy\\): “" in markdown
+        assert f"{outlet[v.article]} (copy): “" in terminal
+    assert "(copy)</th>" in html or "(copy)</td>" in html

@@ -134,11 +134,19 @@ POOL = [
 ]
 
 
-def test_a_date_long_past_and_one_ahead_are_two_events_but_two_past_dates_clash(analyzer):
+TRIAL = [
+    ("a.example", "The trial of the Dorrin bridge builder began in 2023, and the court has heard forty witnesses."),
+    ("b.example", "The trial of the Dorrin bridge builder will begin next month, and the court will hear forty witnesses."),
+]
+
+
+def test_a_date_long_past_and_one_ahead_are_two_events_unless_they_date_one_verb(analyzer):
     _, found = contradictions_of(analyzer, POOL)
     assert found == []
     _, found = contradictions_of(analyzer, [POOL[0], (POOL[1][0], POOL[1][1].replace("will reopen next week", "opened in 1988"))])
     assert [(c.kind, [cl.value for cl in c.claims]) for c in found] == [("date", ["1986", "1988"])]
+    _, found = contradictions_of(analyzer, TRIAL)
+    assert [(c.kind, [cl.value for cl in c.claims]) for c in found] == [("date", ["2023", "2024-04"])]
 
 
 def test_a_weekday_in_an_undated_article_is_no_claim(analyzer):
@@ -171,6 +179,10 @@ def test_quote_groups_with_a_changed_number_or_negation():
                    [QuoteDifference("punctuation", "!", ["c"])]),
         QuoteGroup("Tom Whitaker", [SpanRef("a", 70, 90, "We lost 40 jobs."), SpanRef("b", 50, 70, "We lost 14 jobs.")],
                    [QuoteDifference("substitution", "40 -> 14", ["b"])]),
+        # a quote cut short leaves words out, it does not deny them
+        QuoteGroup("Dan Okafor", [SpanRef("a", 0, 55, "We got everyone out who wanted out, and nobody was hurt."),
+                                  SpanRef("b", 0, 35, "We got everyone out who wanted out")],
+                   [QuoteDifference("omission", "and nobody was hurt", ["b"])]),
     ]
     found = quote_contradictions(groups)
     assert [c.about for c in found] == ["quote by Helen Carter", "quote by Tom Whitaker"]

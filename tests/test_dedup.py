@@ -255,6 +255,10 @@ def test_a_contribution_credit_makes_no_copy_but_a_wire_credit_beside_it_does():
     assert group_agency([staff, copy]) == "AP"
     both = "The ferry left on time.\n\nThe Associated Press contributed to this report.\n\nCopyright 2026 The Canadian Press"
     assert wire_signal(article(both, "Some Paper", "t")).agency == "CP"
+    # the dateline of an agency we do not list still speaks over a contribution credit
+    own = "PORTVALE, March 15 (GWS) \u2015 The ferry left on time.\n\nThe Associated Press contributed to this report."
+    signal = wire_signal(article(own, "Global Wire Service", "g"))
+    assert (signal.agency, signal.evidence, signal.own) == ("GWS", "dateline", True)
 
 
 @pytest.mark.parametrize(

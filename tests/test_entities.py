@@ -116,3 +116,49 @@ def test_a_title_both_namesakes_could_bear_leaves_the_surname_alone():
     text = "Tom Kerr and Anne Kerr spoke at the hall. “We will rebuild,” Ms. Kerr said."
     people, quotes = analysed_people(text)
     assert people[-1] == ("Kerr", "Kerr") and quotes[0].speaker == "Kerr"
+
+
+def test_a_shared_surname_the_tagger_took_for_a_law_is_still_a_person():
+    # spaCy tags "Delaney" after "Mayor" as LAW here
+    text = (
+        "The city awarded a contract to a company owned by Mayor Ruth Delaney's brother, city records show.\n\n"
+        "The City Council approved the contract on May 12 in a 4-3 vote. Mayor Delaney did not vote but signed "
+        "the contract two days later.\n\n"
+        "\"I recused myself from every discussion about this bridge,\" Mayor Delaney said Tuesday.\n\n"
+        "Her brother, Patrick Delaney, owns Delaney Construction. \"We were the lowest bidder,\" Mr. Delaney said.\n\n"
+        "Councilor Amy Chen said the vote should be redone. \"It should be redone,\" Chen said."
+    )
+    people, quotes = analysed_people(text)
+    assert [q.speaker for q in quotes] == ["Ruth Delaney", "Patrick Delaney", "Amy Chen"]
+    assert ("Delaney", "Ruth Delaney") in people
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a kinship noun in a relative clause is not the person's
+        "Anne Kerr, whose son was hurt in the crash, runs the diner. Tom Kerr, the pastor, led the vigil. "
+        "“We pray for them,” Mr. Kerr said.",
+        # a pronoun inside a quote is not the speaker's gender
+        "Anne Kerr said “he will be fine” about the boy. Tom Kerr, the pastor, agreed. “We pray,” Ms. Kerr said.",
+        # a place before the surname is no title
+        "Tom Kerr, a Dorrin teacher, and Anne Kerr, a nurse, spoke on Tuesday. At Dorrin General Hospital, "
+        "Kerr said “we treated the injured.”",
+        # a couple is neither of them
+        "Tom Kerr and his wife, Anne Kerr, lost their diner in the flood. “We will rebuild,” Mr. and Mrs. Kerr said.",
+    ],
+)
+def test_a_shared_surname_stays_unmerged_when_nothing_tells_who(text):
+    people, _ = analysed_people(text)
+    assert ("Kerr", "Kerr") in people and ("Kerr", "Anne Kerr") not in people and ("Kerr", "Tom Kerr") not in people
+
+
+def test_a_title_inside_the_mention_after_a_bracket_or_abbreviated_fits_too():
+    people, quotes = analysed_people(
+        "Police Chief Tom Kerr and Anne Kerr spoke on Tuesday. “No comment,” Chief Kerr said later. "
+        "The mayor thanked the police (Chief Kerr in particular)."
+    )
+    assert [q.speaker for q in quotes] == ["Tom Kerr"]
+    assert [canonical for text, canonical in people if text.endswith("Kerr")][-1] == "Tom Kerr"
+    _, quotes = analysed_people("Col. Tom Kerr and Anne Kerr spoke. “We hold the line,” Col. Kerr said.")
+    assert [q.speaker for q in quotes] == ["Tom Kerr"]

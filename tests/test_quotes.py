@@ -601,9 +601,10 @@ def test_quotation_dash_signs_each_line_of_a_roundup(nlp):
         "“He made simple blanket statements about people he knows nothing about.” ― Pamela Padilla\n"
         "“I cannot believe how low this campaign has gone.”― Carla Sanchez.\n"
         "“Tonight showed who he really is.” \u2010 Jorge Falcon\n"
+        "“Fix the culvert before the next storm.”\n―Maria Santos, Eastside\n"
     )
     quotes = quotes_of(nlp, text)
-    assert [q.speaker for q in quotes] == ["Pamela Padilla", "Carla Sanchez", "Jorge Falcon"]
+    assert [q.speaker for q in quotes] == ["Pamela Padilla", "Carla Sanchez", "Jorge Falcon", "Maria Santos"]
     assert [text[q.speaker_start : q.speaker_end] for q in quotes] == [q.speaker for q in quotes]
 
 

@@ -251,9 +251,14 @@ TIMEBANK_CASES = [
     ("The Norbury vote is this Friday.", "this Friday", "DATE", "2021-10-08"),
     ("The Norbury council votes this Tuesday.", "this Tuesday", "DATE", "2021-10-05"),
     ("The Norbury council met this Monday.", "this Monday", "DATE", "2021-10-04"),
+    ("The Norbury shelter stayed open until this Monday.", "this Monday", "DATE", "2021-10-04"),
     # an infinitive under a past verb looks back
     ("Two rivals extended their offers to buy the Corven mill Friday.", "Friday", "DATE", "2021-10-01"),
     ("The Corven offer had been due to expire Friday.", "Friday", "DATE", "2021-10-01"),
+    ("Ana Ruiz did not wait for the rain to stop on Monday night.", "Monday night", "TIME", "2021-10-04TNI"),
+    # a count of units not given is a vague past
+    ("The Ashby mill closed years ago.", "years ago", "DATE", "PAST_REF"),
+    ("The Ashby mill closed a year ago.", "a year ago", "DATE", "2020"),
     ("The Corven fair opened on Saturday, Oct. 2.", "Saturday, Oct. 2", "DATE", "2021-10-02"),
     ("The Ashby ferry leaves each Thursday.", "each Thursday", "SET", "XXXX-WXX-4"),
     ("The Ashby fair is held each July.", "each July", "SET", "XXXX-07"),

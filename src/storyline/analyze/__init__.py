@@ -24,12 +24,12 @@ from storyline.analyze.coref import tell_apart_namesakes
 from storyline.analyze.entities import find_entities
 from storyline.analyze.nlp import load_nlp, model_version
 from storyline.analyze.numbers import find_numbers
-from storyline.analyze.quotes import find_quotes
+from storyline.analyze.quotes import find_quotes, in_quotes
 from storyline.analyze.timex import find_timexes
 from storyline.model import Analysis, Article, Token
 
 # Bump when an extractor's output changes, so stored analyses are redone.
-ANALYZER_VERSION = "13"
+ANALYZER_VERSION = "14"
 
 CHUNK_CHARS = 20_000
 # spaCy's tokenizer is quadratic in the length of a run without spaces: cut such runs.
@@ -121,7 +121,7 @@ class Analyzer:
     def analyze_doc(self, doc: Doc, article_id: str, published: datetime | None) -> Analysis:
         """All extractors over one parsed text; offsets are relative to ``doc.text``."""
         entities = find_entities(doc)
-        tell_apart_namesakes(doc, entities)
+        tell_apart_namesakes(doc, entities, in_quotes(doc.text))
         return Analysis(
             article_id=article_id,
             analyzer=self.version,

@@ -9,6 +9,7 @@ mentions decide; a tie leaves the gender unknown.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Callable
 
@@ -16,9 +17,11 @@ from spacy.tokens import Doc
 
 from storyline.analyze.entities import (
     FEMALE_TITLES,
+    LOOSE_TITLES,
     MALE_TITLES,
     TITLE_BEFORE_CHARS,
     TITLE_SHORT_FORMS,
+    TITLES,
     name_words,
     title_gender,
     title_words,
@@ -87,37 +90,53 @@ def _pronoun_after(doc: Doc, first: int, end_char: int, in_quote: Callable[[int]
     return None
 
 
-_SHORT_FORM = {long: short for long, shorts in TITLE_SHORT_FORMS.items() for short in shorts[:1]}
-# Title words that say nothing of which person is meant.
-_NO_ROLE = MALE_TITLES | FEMALE_TITLES | frozenset("the former late".split())
-
-
-# Nouns that give a person's gender when they title the name ("his wife, Anne Kerr").
+_SHORT_FORM = {long: shorts[0] for long, shorts in TITLE_SHORT_FORMS.items()}
+# Title words that say which person is meant: "Chief", "Mayor", "Sen." (not "Ms." or "former").
+_ROLES = {_SHORT_FORM.get(w, w) for w in TITLES | TITLE_SHORT_FORMS.keys()} - MALE_TITLES - FEMALE_TITLES - LOOSE_TITLES
+# Nouns that give a person's gender next to their name ("his wife, Anne Kerr", "Tom Kerr, her husband,").
 KIN_GENDERS = {
     **dict.fromkeys("wife mother daughter widow girlfriend grandmother aunt niece sister".split(), "f"),
     **dict.fromkeys("husband father son widower boyfriend grandfather uncle nephew brother".split(), "m"),
 }
+_KIN_AFTER = re.compile(r",\s+(?:his|her|their|the)\s+([a-z]+)")
+# A word of a title right before a name: "Chief", "(Sen."; a dot only after an abbreviation.
+_TITLE_WORD = re.compile(r"([(\"“]?)([A-Z][a-z]*)(\.?)")
+MAX_ABBREVIATION = 4
+_COUPLE = re.compile(r"\b(?:and|&)\s+\S+\s*$")  # "Mr. and Mrs. Kerr": the couple, not one of them
 
 
 def _roles(words: set[str]) -> set[str]:
-    return {_SHORT_FORM.get(w, w) for w in words} - _NO_ROLE
+    return {_SHORT_FORM.get(w, w) for w in words} & _ROLES
 
 
 def _titles_before(text: str, start: int) -> set[str]:
-    """The capitalised words right before a mention on its line: "Police Chief" in "Police Chief Kerr"."""
+    """The title words right before a name, with no other mark between: "Police Chief" in "Police
+    Chief Kerr"; none in "At Dorrin General Hospital, Kerr"."""
     words = set()
     for word in reversed(text[max(0, start - TITLE_BEFORE_CHARS) : start].rsplit("\n", 1)[-1].split()):
-        if not word[0].isupper():
+        m = _TITLE_WORD.fullmatch(word)
+        if m is None or (m[3] and len(m[2]) > MAX_ABBREVIATION):
             break
-        words.add(word.strip(".,").lower())
+        words.add(m[2].lower())
+        if m[1]:
+            break
     return words
 
 
-def tell_apart_namesakes(doc: Doc, entities: list[Entity]) -> None:
+def _kin_gender(text: str, e: Entity) -> str | None:
+    """The gender a kinship noun next to a full name gives: "his wife, Anne Kerr", "Tom Kerr, her husband"."""
+    before = text[max(0, e.start - 20) : e.start].split()
+    after = _KIN_AFTER.match(text, e.end)
+    kin = {before[-1].strip(",").lower() if before else "", after[1] if after else ""} & KIN_GENDERS.keys()
+    genders = {KIN_GENDERS[k] for k in kin}
+    return genders.pop() if len(genders) == 1 else None
+
+
+def tell_apart_namesakes(doc: Doc, entities: list[Entity], in_quote: Callable[[int], bool]) -> None:
     """Give a bare surname that two people in the article share to the one its title fits: "Chief
     Kerr" to the person titled chief ("Police Chief Tom Kerr", "Tom Kerr, the police chief"); "Ms.
     Kerr" to the one Kerr known to be a woman, else to the only one of unknown gender. Other
-    mentions of the surname stay unmerged."""
+    mentions of the surname, and couples ("Mr. and Mrs. Kerr"), stay unmerged."""
     text = doc.text
     by_surname: dict[str, set[str]] = {}
     roles: dict[str, set[str]] = {}
@@ -126,22 +145,23 @@ def tell_apart_namesakes(doc: Doc, entities: list[Entity]) -> None:
         words = name_words(e.text) if e.label == "PERSON" else []
         if len(words) > 1:
             by_surname.setdefault(words[-1].lower(), set()).add(e.canonical)
-            titles = title_words(text, e)
-            roles.setdefault(e.canonical, set()).update(_roles(titles))
-            kin = {KIN_GENDERS[w] for w in titles if w in KIN_GENDERS}
-            if len(kin) == 1:
-                kin_genders.setdefault(e.canonical, kin.pop())
+            roles.setdefault(e.canonical, set()).update(_roles(title_words(text, e)))
+            kin = _kin_gender(text, e)
+            if kin:
+                kin_genders.setdefault(e.canonical, kin)
     shared = {surname for surname, people in by_surname.items() if len(people) > 1}
     if not shared:
         return
-    genders = kin_genders | person_genders(doc, entities, lambda _: False)
+    genders = person_genders(doc, entities, in_quote) | kin_genders  # a kinship noun says more than pronouns
     for e in entities:
         words = name_words(e.text) if e.label == "PERSON" else []
         if len(words) != 1 or words[0].lower() not in shared or e.canonical != words[0]:
             continue
+        name_start = e.start + e.text.rfind(words[0])  # "Chief Kerr" may be one mention
+        if _COUPLE.search(text, max(0, name_start - TITLE_BEFORE_CHARS), name_start):
+            continue
         people = by_surname[words[0].lower()]
-        titles = _titles_before(text, e.start)
-        fits = {p for p in people if _roles(titles) & roles[p]}
+        fits = {p for p in people if _roles(_titles_before(text, name_start)) & roles[p]}
         gender = title_gender(e.text, text[max(0, e.start - 8) : e.start])
         if not fits and gender:
             fits = {p for p in people if genders.get(p) == gender} or {p for p in people if p not in genders}

@@ -5,7 +5,8 @@ thing in the article: "Ana Ruiz", "Ruiz" and "Ms. Ruiz" become "Ana Ruiz";
 "Federal Bureau of Investigation" and "FBI" become the long form; "Acme Corp."
 and "Acme" become "Acme". A short form is merged only when exactly one
 longer name in the article fits it, so two people sharing a surname keep
-their surname mentions unmerged.
+their surname mentions unmerged here (``coref.tell_apart_namesakes`` may
+then tell them apart by title).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from spacy.tokens import Doc
 
 from storyline.model import Entity
+from storyline.typography import DASH_CLASS
 
 MALE_TITLES = frozenset("mr sir lord king prince father brother".split())
 FEMALE_TITLES = frozenset("mrs ms miss madam dame lady queen princess sister".split())
@@ -24,24 +26,25 @@ TITLES = MALE_TITLES | FEMALE_TITLES | frozenset(
     gen general lt col colonel maj major capt captain sgt cmdr adm admiral judge justice
     rev reverend rabbi imam pope sheikh minister prime secretary chancellor chairman
     chairwoman chair ceo director attorney ambassador speaker leader candidate
+    councilor councillor councilman councilwoman alderman commissioner sheriff chief superintendent
     former late the
     """.split()
 )
+# Words of a title that a later mention may drop or add: "the former governor".
+LOOSE_TITLES = frozenset("former late the".split())
 NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
 ORG_SUFFIXES = frozenset("inc corp co ltd llc plc group company corporation".split())
 # Words left out of an acronym: "Department of Justice" -> DOJ.
 ACRONYM_SKIP = frozenset("of the and for on in at to &".split())
 # Labels spaCy sometimes gives a surname; other labels (GPE, LOC) may be real places.
-RELABEL_AS_PERSON = frozenset("ORG NORP PRODUCT WORK_OF_ART FAC".split())
+RELABEL_AS_PERSON = frozenset("ORG NORP PRODUCT WORK_OF_ART FAC LAW".split())
 
 _BRACKETED = re.compile(r"\s*\(.*$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Mr|Sir|Lady|Lord|Dame)\.?\s+$")
-# Hyphen, hyphen (U+2010, U+2011), en and em dash, and the quotation dash (U+2015) some outlets use for all.
-DASHES = "-‐‑–—―"
 # The tokenizer keeps a signature's dash on the name, and a closing mark before it ("-Ana Ruiz"
 # under a reader's letter, "”― Ana Ruiz" after a quote).
-_LEADING_MARKS = re.compile(rf"^[{DASHES}\"“”„«»]+\s*")
+_LEADING_MARKS = re.compile(rf"^(?:{DASH_CLASS}|[\"“”„«»])+\s*")
 
 
 def _words(text: str) -> list[str]:
@@ -89,6 +92,7 @@ TITLE_SHORT_FORMS = {
     "senator": ("sen",), "representative": ("rep",), "congressman": ("rep",), "congresswoman": ("rep",),
     "governor": ("gov",), "general": ("gen",), "professor": ("prof",), "doctor": ("dr",),
     "reverend": ("rev",), "captain": ("capt",), "lieutenant": ("lt",), "sergeant": ("sgt",),
+    "colonel": ("col",), "major": ("maj",), "admiral": ("adm",), "commander": ("cmdr",),
 }
 # How much of the line before a name is read for its title ("Florida Sen. Ana Ruiz", "Cruz spokesman Ana Ruiz").
 TITLE_BEFORE_CHARS = 30
@@ -133,6 +137,10 @@ class _Names:
         canonical = self.by_full.setdefault(full, " ".join(words))
         self.by_last.setdefault(full[1], set()).add(canonical)
         self.by_first.setdefault(full[0], set()).add(canonical)
+
+    def shared(self, words: list[str]) -> bool:
+        """A single word that is the surname of two people named in full: "Delaney" for Ruth and Patrick."""
+        return len(words) == 1 and len(self.by_last.get(_key(words[0]), ())) > 1
 
     def resolve(self, words: list[str]) -> str | None:
         if not words:
@@ -185,8 +193,8 @@ def find_entities(doc: Doc) -> list[Entity]:
             canonical = people.resolve(name_words(e.text))
             if canonical is not None:
                 label = "PERSON"
-            elif e.label_ == "PERSON":
-                canonical = " ".join(name_words(e.text)) or None
+            elif e.label_ == "PERSON" or people.shared(name_words(e.text)):
+                label, canonical = "PERSON", " ".join(name_words(e.text)) or None
         if canonical is None and label == "ORG":
             if _is_acronym(e.text):
                 long_forms = acronyms.get(e.text.replace(".", "").upper(), set())

@@ -7,7 +7,7 @@ import functools
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from storyline.analyze.attribute_lookup import use_attribute_lookup
 from storyline.analyze.lemma_cache import use_lemma_cache
@@ -30,7 +30,7 @@ def load_nlp(disable: tuple[str, ...] = ()) -> Language:
 
 def read_news(nlp: Language) -> Language:
     """What storyline changes in how the pipeline reads: quote marks glued to words, paragraphs."""
-    nlp = split_glued_quote_marks(nlp)
+    nlp = split_glued_marks(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("storyline_paragraph_starts", before="parser")
     return nlp
@@ -51,10 +51,13 @@ def load_packaged_nlp(disable: tuple[str, ...] = ()) -> Language:
 # Web copy often drops the space before an opening mark: 'said,“Look', 'Clinton:"We'. The
 # packaged tokenizer keeps such a run as one token, which hides the cue and the speaker.
 GLUED_QUOTE_INFIXES = (r"(?<=[^\W\d_])[,:;](?=[“\"„«])", r"(?<=[,:;])[“\"„«](?=\w)")
+# The quotation dash (U+2015) signing a quote stays on the name ("―Ana Ruiz"), where an em dash is split off.
+GLUED_PREFIXES = ("―",)
 
 
-def split_glued_quote_marks(nlp: Language) -> Language:
+def split_glued_marks(nlp: Language) -> Language:
     nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *GLUED_QUOTE_INFIXES]).finditer
+    nlp.tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, *GLUED_PREFIXES]).search
     return nlp
 
 

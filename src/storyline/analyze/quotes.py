@@ -81,6 +81,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from spacy.tokens import Doc, Token
 
@@ -97,8 +98,9 @@ from storyline.analyze.cues import (
     UTTERANCE_NOUNS,
 )
 from storyline.analyze.coref import FEMALE_PRONOUNS, MALE_PRONOUNS, person_genders
-from storyline.analyze.entities import DASHES, TITLE_SHORT_FORMS, TITLES, title_words
+from storyline.analyze.entities import LOOSE_TITLES, TITLE_SHORT_FORMS, TITLES, title_words
 from storyline.model import Entity, Quote
+from storyline.typography import DASH_CLASS, DASHES
 
 OPEN, CLOSE, EITHER = 1, 2, 3
 # Two apostrophes stand for a straight double mark in some archives (NYT).
@@ -244,6 +246,18 @@ def quoted_stretches(text: str) -> list[_Marked]:
 # ---------------------------------------------------------------- the parse around a quote
 
 
+def _inside(quotes: list[_Marked], starts: list[int], char: int) -> bool:
+    k = bisect_right(starts, char) - 1
+    return k >= 0 and quotes[k].open_at <= char <= quotes[k].close_at
+
+
+def in_quotes(text: str) -> Callable[[int], bool]:
+    """Whether a character offset lies inside one of the text's quoted stretches, marks included."""
+    quotes = quoted_stretches(text)
+    starts = [q.open_at for q in quotes]
+    return lambda char: _inside(quotes, starts, char)
+
+
 @dataclass
 class _Context:
     doc: Doc
@@ -290,8 +304,7 @@ class _Context:
         return self.text[max(self.paragraph_start(char), char - LEAD_CHARS) : char].rstrip()
 
     def in_quote(self, char: int) -> bool:
-        k = bisect_right(self.quote_starts, char) - 1
-        return k >= 0 and self.quotes[k].open_at <= char <= self.quotes[k].close_at
+        return _inside(self.quotes, self.quote_starts, char)
 
     def entity_at(self, start: int, end: int) -> Entity | None:
         k = bisect_right(self.entity_starts, start) - 1
@@ -739,8 +752,6 @@ def _resolve(ctx: _Context, head: Token, span: tuple[int, int]) -> str | None:
     return _titled_person(ctx, head, span[0]) or ctx.text[span[0] : span[1]]
 
 
-# Words of a title that a later mention may drop or add: "the former governor".
-_LOOSE_TITLES = frozenset("former late the".split())
 
 
 def _titled_person(ctx: _Context, head: Token, before: int) -> str | None:
@@ -752,7 +763,7 @@ def _titled_person(ctx: _Context, head: Token, before: int) -> str | None:
         return None  # not "the leaders"
     forms = {lemma, *TITLE_SHORT_FORMS.get(lemma, ())}
     # "the vice president" is not the president.
-    also = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound") and c.lower_ in TITLES} - _LOOSE_TITLES
+    also = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound") and c.lower_ in TITLES} - LOOSE_TITLES
     k = bisect_left(ctx.entity_starts, before) - 1
     while k >= 0 and ctx.entities[k].start > before - PRONOUN_REACH:
         e = ctx.entities[k]
@@ -1290,7 +1301,7 @@ def _said_in_sentence_before(ctx: _Context, q: _Marked) -> Token | None:
     return None
 
 
-_SIGNATURE_DASH = re.compile(rf"[ \t]*[{DASHES}]+[ \t]*")
+_SIGNATURE_DASH = re.compile(rf"[ \t]*{DASH_CLASS}+[ \t]*")
 # Marks and stops that may follow the closing mark of a signed quote.
 _AFTER_SIGNED = " \t\n.,'\"”»"
 # How long a signature may be: "— Ana Ruiz, 34, a retired teacher from Salem, Oregon".
@@ -1463,7 +1474,7 @@ def _statement_owner(ctx: _Context, q: _Marked) -> _Attribution | None:
 
 
 # "… for Republican contests - Ana Ruiz: “…”": a dash, a few capitalised words and a colon.
-_DASH_LABEL = re.compile(rf"\s[{DASHES}]+\s*([A-Z][\w.'’&-]*(?:\s+(?:of\s+)?[A-Z][\w.'’&-]*){{0,5}})\s*:$")
+_DASH_LABEL = re.compile(rf"\s{DASH_CLASS}+\s*([A-Z][\w.'’&-]*(?:\s+(?:of\s+)?[A-Z][\w.'’&-]*){{0,5}})\s*:$")
 
 
 def _dash_label(ctx: _Context, q: _Marked) -> _Attribution | None:
@@ -1494,7 +1505,7 @@ def _named_before_colon(ctx: _Context, q: _Marked) -> _Attribution | None:
     return _Attribution(e.canonical, (e.start, e.end), None, guessed=True)
 
 
-_LEAD_DASH = re.compile(rf"(?:\s[{DASHES}]|--|[—―])$")
+_LEAD_DASH = re.compile(rf"(?:\s{DASH_CLASS}|--|[—―])$")
 
 
 def _after_dash(ctx: _Context, q: _Marked) -> _Attribution | None:

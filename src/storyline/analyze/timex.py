@@ -274,15 +274,15 @@ def _is_gerund(token: Token) -> bool:
 
 def _under_past_verb(verb: Token) -> bool:
     """'had been due to expire', 'extended their offers to acquire': an infinitive whose governing verb
-    is in the simple past (not a verb of planning: "planned to open") or the past perfect."""
+    is in the simple past (not a verb of planning: "planned to open"), the past perfect or under "did"."""
     if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children) or verb.head is verb:
         return False
     governor = verb.head
     if governor.pos_ == "ADJ" and governor.head is not governor:
         governor = governor.head  # "due to expire": the adjective's verb
     auxiliaries = [c.lower_ for c in governor.children if c.dep_ in ("aux", "auxpass")]
-    if "had" in auxiliaries:
-        return True
+    if "had" in auxiliaries or "did" in auxiliaries:
+        return True  # "had been due to expire", "did not wait for the rain to stop"
     return governor.tag_ == "VBD" and not auxiliaries and governor.lemma_ not in FUTURE_GOVERNORS
 
 

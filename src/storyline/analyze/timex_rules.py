@@ -495,7 +495,8 @@ def _relative_unit(m: re.Match[str], ctx: Context) -> Normalised:
 def _ago(m: re.Match[str], ctx: Context) -> Normalised:
     word = m["dir"].lower()
     sign = 1 if word in ("later", "hence", "from now", "after") else -1
-    n = number(m["n"]) if m["n"] else 1
+    # "years ago" counts no units: a vague past (PAST_REF), unlike "a year ago"
+    n = number(m["n"]) if m["n"] else None if m["unit"].lower().endswith("s") else 1
     return _date(shifted(ctx, n, unit_code(m["unit"]), sign), ctx)
 
 
@@ -575,7 +576,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Normalised:
         d = weekday_date(weekday, Context(ctx.anchor - timedelta(days=1), PAST))
     elif rel in (["next"], ["coming"], ["following"]):
         d = weekday_date(weekday, ctx, FUTURE)
-    elif rel == ["this"] and ctx.tense != PAST:
+    elif rel == ["this"] and ctx.tense in (PRESENT, FUTURE):
         d = weekday_date(weekday, Context(ctx.anchor, FUTURE))  # "votes this Friday": the Friday ahead, or today
     else:
         d = weekday_date(weekday, ctx)

@@ -67,6 +67,12 @@ def outlet_names(brief: Brief) -> dict[str, str]:
     return {a.id: a.source if counts[a.source] == 1 else f"{a.source} ({_day(a)})" for a in brief.articles}
 
 
+def outlet_labels(brief: Brief) -> dict[str, str]:
+    """``outlet_names``, with " (copy)" after a near-duplicate's, so that a reprint never reads as a source."""
+    names = outlet_names(brief)
+    return {a.id: names[a.id] + (" (copy)" if a.duplicate_of else "") for a in brief.articles}
+
+
 def _day(article: BriefArticle) -> str:
     return article.published.strftime("%Y-%m-%d %H:%M") if article.published else "undated"
 
@@ -86,11 +92,10 @@ class ValueRow:
 
 def value_rows(brief: Brief, contradiction: Contradiction) -> list[ValueRow]:
     """The claims grouped by value, with the publishers behind each (three copies of one wire story are one)."""
-    names = outlet_names(brief)
-    copies = {a.id for a in brief.articles if a.duplicate_of}
+    labels = outlet_labels(brief)
     rows: dict[str, dict[str, list[str]]] = {}
     for k in contradiction.claims:
-        who = names.get(k.article, k.article) + (" (copy)" if k.article in copies else "")
+        who = labels.get(k.article, k.article)
         rows.setdefault(k.value, {}).setdefault(_one_line(k.text), []).append(who)
     shown = label if contradiction.kind == "date" else str
     return [
@@ -133,6 +138,7 @@ def render_terminal(briefs: Sequence[Brief], width: int = 100, color: bool = Fal
 
 def _terminal_brief(console: Console, brief: Brief) -> None:
     names = outlet_names(brief)
+    labels = outlet_labels(brief)
     console.rule(f"[bold]{escape(brief.headline)}[/]")
     outlets = sorted({a.source for a in brief.articles})
     console.print(f"{len(brief.articles)} articles from {len(outlets)} outlets: {escape(', '.join(outlets))}")
@@ -165,7 +171,7 @@ def _terminal_brief(console: Console, brief: Brief) -> None:
         for g in brief.quotes:
             console.print(f"  [bold]{escape(g.speaker or 'unknown speaker')}[/]")
             for v in g.variants:
-                console.print(f"    {escape(names.get(v.article, v.article))}: “{escape(_one_line(v.text))}”")
+                console.print(f"    {escape(labels.get(v.article, v.article))}: “{escape(_one_line(v.text))}”")
             for d in g.differences:
                 who = ", ".join(names.get(a, a) for a in d.articles)
                 console.print(f"    [yellow]{escape(d.kind)}[/] {escape(d.detail)} [dim]({escape(who)})[/]")
@@ -202,6 +208,7 @@ def render_markdown(briefs: Sequence[Brief]) -> str:
 
 def _markdown_brief(brief: Brief) -> str:
     names = outlet_names(brief)
+    labels = outlet_labels(brief)
     lines = [f"# {md(brief.headline)}", ""]
     outlets = sorted({a.source for a in brief.articles})
     lines += [f"{len(brief.articles)} articles from {len(outlets)} outlets: {md(', '.join(outlets))}", ""]
@@ -226,7 +233,7 @@ def _markdown_brief(brief: Brief) -> str:
         lines += ["## Quotes", ""]
         for g in brief.quotes:
             lines.append(f"### {md(g.speaker or 'unknown speaker')}")
-            lines += [f"- {md(names.get(v.article))}: “{md(v.text)}”" for v in g.variants]
+            lines += [f"- {md(labels.get(v.article, v.article))}: “{md(v.text)}”" for v in g.variants]
             for d in g.differences:
                 lines.append(f"- *{md(d.kind)}*: {md(d.detail)} ({md(', '.join(names.get(a, a) for a in d.articles))})")
             lines.append("")
@@ -265,15 +272,15 @@ def render_html(briefs: Sequence[Brief]) -> str:
 
 
 def _html_story(brief: Brief) -> dict:
-    names = outlet_names(brief)
+    names, labels = outlet_names(brief), outlet_labels(brief)
     quotes = []
     for g in brief.quotes:
         reference = g.variants[0]
         rows = []
         for v in g.variants[1:]:
             left, right = side_by_side(reference.text, v.text)
-            rows.append({"outlet": names.get(v.article, v.article), "left": left, "right": right})
-        quotes.append({"group": g, "reference": names.get(reference.article, reference.article), "rows": rows})
+            rows.append({"outlet": labels.get(v.article, v.article), "left": left, "right": right})
+        quotes.append({"group": g, "reference": labels.get(reference.article, reference.article), "rows": rows})
     return {
         "brief": brief,
         "names": names,

@@ -42,6 +42,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import combinations
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -364,12 +365,16 @@ def _when(published: datetime | None, t: Timex) -> str | None:
     return "ahead" if span[0] > published.date() else None
 
 
-def _dates_clash(u: _Side, a: Timex, v: _Side, b: Timex) -> bool:
-    """Two dates with no day in common, unless one is recalled and the other ahead: then they tell of
-    two events ("opened in 1986" / "will reopen next week"), not of one event dated twice."""
+def _dates_clash(u: _Side, a: Timex, v: _Side, b: Timex, story: _Story) -> bool:
+    """Two dates with no day in common, unless one is recalled and the other ahead and they do not
+    date the same verb: then they tell of two events ("opened in 1986" / "will reopen next week"),
+    where "began in 2023" / "will begin next month" is one event dated twice."""
     if not dates_conflict(a.value, b.value):
         return False
-    return {_when(u.article.published, a), _when(v.article.published, b)} != {"recalled", "ahead"}
+    if {_when(u.article.published, a), _when(v.article.published, b)} != {"recalled", "ahead"}:
+        return True
+    verb = _predicate_before(a, u.unit.article, story)
+    return verb is not None and verb == _predicate_before(b, v.unit.article, story)
 
 
 def _rose(story: _Story, x: tuple[str, NumberFact], y: tuple[str, NumberFact]) -> bool:
@@ -393,11 +398,11 @@ def _age_given(ages: list[tuple[str, NumberFact]], article: str, n: NumberFact, 
 # ---------------------------------------------------------------- dates
 
 
-def date_conflicts(u: _Side, v: _Side, sim: float) -> list[_Conflict]:
+def date_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list[_Conflict]:
     if sim < DATE_MIN:
         return []
     a_left, b_left = _pair_off(u.dates, v.dates, lambda x, y: dates_agree(x.value, y.value))
-    if len(a_left) != 1 or len(b_left) != 1 or not _dates_clash(u, a_left[0], v, b_left[0]):
+    if len(a_left) != 1 or len(b_left) != 1 or not _dates_clash(u, a_left[0], v, b_left[0], story):
         return []
     a, b = a_left[0], b_left[0]
     about = "date: " + ", ".join(_shared_words(u.unit, v.unit))
@@ -471,7 +476,7 @@ def stated_once_conflicts(u: _Side, v: _Side, sim: float, story: _Story) -> list
     out = []
     for key in mine.keys() & theirs.keys():
         a, b = mine[key], theirs[key]
-        if isinstance(a, Timex) and _dates_clash(u, a, v, b):
+        if isinstance(a, Timex) and _dates_clash(u, a, v, b, story):
             about = "date: " + ", ".join(_shared_words(u.unit, v.unit))
             out.append(_Conflict("date", about, _claim(u.unit.article, a.value, a), _claim(v.unit.article, b.value, b)))
         elif isinstance(a, NumberFact) and not _agree(a, b, days):
@@ -579,9 +584,10 @@ _CLAIMED_NUMBER = re.compile(r"(~)?(-?\d+(?:\.\d+)?)")  # what ``_format_number`
 
 def claims_agree(kind: str, a: Claim, b: Claim) -> bool:
     """Whether two claims of a contradiction can both be right, by its kind's rule: of "~300 people",
-    "312 people" and "450 people", the first two agree; quotes agree when their meaning does."""
+    "312 people" and "450 people", the first two agree; quotes agree when their meaning does, or one is
+    the other cut short."""
     if kind == "quote":
-        return quote_meaning(a.value) == quote_meaning(b.value)
+        return _quotes_agree(a.value, b.value)
     if kind == "date":
         return dates_agree(a.value, b.value)
     if kind in ("number", "age"):
@@ -594,11 +600,27 @@ def claims_agree(kind: str, a: Claim, b: Claim) -> bool:
     return a.value == b.value
 
 
+_PLAIN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _cut_from(a: str, b: str) -> bool:
+    """One quotation is the other with words left off its start or end: an outlet that quotes "We got
+    everyone out" of "We got everyone out, and nobody was hurt" leaves out words, it does not deny them."""
+    wa, wb = ([w.lower().replace("’", "'") for w in _PLAIN_WORD.findall(t)] for t in (a, b))
+    short, long = sorted((wa, wb), key=len)
+    n = len(short)
+    return n > 0 and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def _quotes_agree(a: str, b: str) -> bool:
+    return quote_meaning(a) == quote_meaning(b) or _cut_from(a, b)
+
+
 def quote_contradictions(groups: Iterable[QuoteGroup]) -> list[Contradiction]:
-    """Quotation groups whose variants differ in a number or a negation."""
+    """Quotation groups with two variants that differ in a number or a negation, other than by a cut."""
     out = []
     for g in groups:
-        if len({quote_meaning(v.text) for v in g.variants}) > 1:
+        if any(not _quotes_agree(x.text, y.text) for x, y in combinations(g.variants, 2)):
             claims = [Claim(v.article, v.text, v.text, v.start, v.end) for v in g.variants]
             out.append(Contradiction("quote", f"quote by {g.speaker}" if g.speaker else "quote", claims))
     return out
@@ -653,7 +675,7 @@ def find_contradictions(
     for (i, j), sim in alignment.best_pairs().items():
         u, v = side(i), side(j)
         conflicts += number_conflicts(u, v, sim, story)
-        conflicts += date_conflicts(u, v, sim)
+        conflicts += date_conflicts(u, v, sim, story)
         conflicts += name_conflicts(u, v, sim, story)
         conflicts += place_conflicts(u, v, sim, story)
     for (i, j), sim in alignment.pairs.items():

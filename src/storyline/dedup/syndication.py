@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from storyline.model import Article
+from storyline.typography import DASH_CLASS
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ _FULL = {n.lower(): a.name for a in AGENCIES for n in a.full_names}
 _SHORT = {form: a.name for a in AGENCIES for form in _as_written_and_upper(a.short_names)}
 _NAMES = _alternation(_as_written_and_upper(n for a in AGENCIES for n in (*a.full_names, *a.short_names)))
 _THE = r"(?:The\s+|THE\s+|the\s+)?"
-_DASH = r"[-\u2013\u2014\u2012:]"
+_DASH = rf"(?:{DASH_CLASS}|:)"
 
 # "PARIS (AP) —", "LONDON, June 3 (Reuters) -", "(AFP) -"; "(AP/dpa)" too.
 _DATELINE = re.compile(rf"\(\s*{_THE}({_NAMES})(?:\s*/\s*[A-Za-z]+)?\s*\)\s*{_DASH}")
@@ -177,7 +178,10 @@ def wire_signal(article: Article) -> WireSignal | None:
     byline = _from_byline(article)
     if byline:
         return WireSignal(byline, "byline")
-    return _from_credit(tail) or _unlisted_agency(article, top)
+    credit = _from_credit(tail)
+    if credit is not None and credit.evidence != CONTRIBUTED:
+        return credit
+    return _unlisted_agency(article, top) or credit
 
 
 def _unlisted_agency(article: Article, top: str) -> WireSignal | None:

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from markupsafe import Markup
 
+from storyline.brief.render import outlet_labels
 from storyline.model import Analysis, Article, Brief, BriefArticle, Fact, QuoteGroup, Story
 from storyline.storage import Store
 from storyline.web import queries, render
@@ -39,7 +40,7 @@ class StoryView:
     story: Story
     brief: Brief | None
     error: str | None
-    sources: dict[str, str]  # article id -> outlet name
+    sources: dict[str, str]  # article id -> outlet name, "(copy)" after a near-duplicate's
     contradictions: list[tuple[str, str, list[ClaimView]]] = field(default_factory=list)  # kind, about, claims
     quotes: list[tuple[QuoteGroup, list[VariantView]]] = field(default_factory=list)
     articles: list[ArticleRow] = field(default_factory=list)
@@ -60,7 +61,7 @@ def story_view(store: Store, story: Story, brief: Brief | None, error: str | Non
         view = StoryView(story, None, error, {m.id: m.source for m in metas})
         view.articles = _article_rows(store, metas, [])
         return view
-    view = StoryView(story, brief, error, {a.id: a.source for a in brief.articles})
+    view = StoryView(story, brief, error, outlet_labels(brief))
     view.contradictions = _contradictions(store, brief)
     view.quotes = [(g, _variants(g)) for g in brief.quotes]
     view.articles = _article_rows(store, brief.articles, brief.unique)
