@@ -17,12 +17,14 @@ from itertools import islice
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
+from spacy.attrs import IDX, IS_SPACE, IS_STOP, LEMMA, LENGTH, POS
 from spacy.language import Language
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
 from storyline.analyze.coref import tell_apart_namesakes
 from storyline.analyze.entities import find_entities
-from storyline.analyze.nlp import load_nlp, model_version
+from storyline.analyze.nlp import doc_text, load_nlp, model_version
 from storyline.analyze.numbers import find_numbers
 from storyline.analyze.quotes import find_quotes, in_quotes
 from storyline.analyze.timex import find_timexes
@@ -30,6 +32,7 @@ from storyline.model import Analysis, Article, Token
 
 # Bump when an extractor's output changes, so stored analyses are redone.
 ANALYZER_VERSION = "14"
+_TOKEN_ATTRS = [IDX, LENGTH, LEMMA, POS, IS_STOP, IS_SPACE]
 
 CHUNK_CHARS = 20_000
 # spaCy's tokenizer is quadratic in the length of a run without spaces: cut such runs.
@@ -117,11 +120,12 @@ class Analyzer:
         self.n_process = n_process
         self.batch_size = batch_size
         self.version = f"{ANALYZER_VERSION}+{model_version(self.nlp)}"
+        self._lemmas: dict[int, str] = {}  # lemma hash -> lower-cased lemma
 
     def analyze_doc(self, doc: Doc, article_id: str, published: datetime | None) -> Analysis:
         """All extractors over one parsed text; offsets are relative to ``doc.text``."""
         entities = find_entities(doc)
-        tell_apart_namesakes(doc, entities, in_quotes(doc.text))
+        tell_apart_namesakes(doc, entities, in_quotes(doc_text(doc)))
         return Analysis(
             article_id=article_id,
             analyzer=self.version,
@@ -131,12 +135,20 @@ class Analyzer:
             quotes=find_quotes(doc, entities),
             timexes=find_timexes(doc, published),
             numbers=find_numbers(doc, entities),
-            tokens=[
-                Token(t.idx, t.idx + len(t.text), t.lemma_.lower(), t.pos_, t.is_stop)
-                for t in doc
-                if not t.is_space
-            ],
+            tokens=self._tokens(doc),
         )
+
+    def _tokens(self, doc: Doc) -> list[Token]:
+        """The tokens but spaces, read as one array: a spaCy Token object per token costs more than the rest."""
+        strings, lemmas = doc.vocab.strings, self._lemmas
+        out = []
+        for start, length, lemma, pos, is_stop, is_space in doc.to_array(_TOKEN_ATTRS).tolist():
+            if is_space:
+                continue
+            if lemma not in lemmas:
+                lemmas[lemma] = strings[lemma].lower()
+            out.append(Token(start, start + length, lemmas[lemma], POS_NAMES[pos], bool(is_stop)))
+        return out
 
     def pipe(
         self, items: Iterable[AnalysisInput | Article], on_error: Callable[[AnalysisFailure], None] | None = None

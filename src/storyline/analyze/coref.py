@@ -26,6 +26,7 @@ from storyline.analyze.entities import (
     title_gender,
     title_words,
 )
+from storyline.analyze.nlp import doc_text
 from storyline.model import Entity
 
 MALE_PRONOUNS = frozenset("he him his himself".split())
@@ -49,7 +50,7 @@ def person_genders(doc: Doc, entities: list[Entity], in_quote: Callable[[int], b
     titled: dict[str, str] = {}
     votes: dict[str, Counter] = {}
     starts = {t.idx: t.i for t in doc}
-    text = doc.text  # Doc.text rebuilds the string on every access
+    text = doc_text(doc)
     for e in entities:
         if e.label != "PERSON":
             continue
@@ -137,7 +138,7 @@ def tell_apart_namesakes(doc: Doc, entities: list[Entity], in_quote: Callable[[i
     Kerr" to the person titled chief ("Police Chief Tom Kerr", "Tom Kerr, the police chief"); "Ms.
     Kerr" to the one Kerr known to be a woman, else to the only one of unknown gender. Other
     mentions of the surname, and couples ("Mr. and Mrs. Kerr"), stay unmerged."""
-    text = doc.text
+    text = doc_text(doc)
     by_surname: dict[str, set[str]] = {}
     roles: dict[str, set[str]] = {}
     kin_genders: dict[str, str] = {}

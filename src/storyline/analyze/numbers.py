@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from storyline.analyze.nlp import doc_text
 from storyline.model import Entity, NumberFact
 
 PERSON_WINDOW = 200
@@ -141,7 +142,7 @@ class _Text:
 
     def __init__(self, doc: Doc, entities: list[Entity]):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.words = [t.lower_ for t in doc]
         self.parsed = doc.has_annotation("DEP")
         self.excluded = [m.span() for m in NOT_QUANTITY.finditer(self.text)]

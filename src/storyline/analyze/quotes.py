@@ -99,6 +99,7 @@ from storyline.analyze.cues import (
 )
 from storyline.analyze.coref import FEMALE_PRONOUNS, MALE_PRONOUNS, person_genders
 from storyline.analyze.entities import LOOSE_TITLES, TITLE_SHORT_FORMS, TITLES, title_words
+from storyline.analyze.nlp import doc_text
 from storyline.model import Entity, Quote
 from storyline.typography import DASH_CLASS, DASHES
 
@@ -1190,7 +1191,7 @@ def _quote_text(text: str, q: _Marked) -> str:
 
 
 def find_quotes(doc: Doc, entities: list[Entity]) -> list[Quote]:
-    text = doc.text
+    text = doc_text(doc)
     stretches = quoted_stretches(text)
     if not stretches:
         return []

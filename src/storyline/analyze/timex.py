@@ -31,6 +31,7 @@ from storyline.analyze.timex_rules import (
     scan,
     sets_reference,
 )
+from storyline.analyze.nlp import doc_text
 from storyline.model import Timex
 
 __all__ = ["find_timexes", "normalise", "Normalised", "clause_tense", "PAST", "PRESENT", "FUTURE"]
@@ -83,7 +84,7 @@ def find_timexes(doc: Doc, published: datetime | None) -> list[Timex]:
     mentioned last before them, when there is one fine enough for them.
     """
     anchor = published.date() if published is not None else None
-    text = doc.text
+    text = doc_text(doc)
     found: list[Timex] = []
     reference: Reference | None = None
     for match in scan(text):
