@@ -138,3 +138,18 @@ def test_a_fact_keeps_the_sources_whose_values_agree_and_sheds_the_one_that_does
     agreed = [{outlet[s.article] for s in f.sources} for f in alignment.agreed()]
     assert {"north", "south", "east"} in agreed  # "about 300" and 312 agree: rounding
     assert all("west" not in sources for sources in agreed)
+
+
+def test_a_line_that_only_signs_a_quote_is_no_fact(analyzer):
+    text = (
+        "We asked readers what they saw during the flood.\n\n"
+        "“The culvert on Mill Road has been blocked for years.”\n― Maria Santos, Eastside\n\n"
+        "“The city was warned.” ― Henry Bloom\n\n"
+        "The shelter stayed open all night, said Priya Natarajan, a nurse."
+    )
+    [article] = make_articles([("a.example", text)])
+    [analysis] = analyzer.pipe([article])
+    units = [u.text for u in build_units([article], {article.id: analysis})]
+    assert not any(u.startswith("―") for u in units), units
+    assert any("Priya Natarajan, a nurse" in u for u in units)
+    assert any("The culvert on Mill Road" in u for u in units)

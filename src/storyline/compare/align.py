@@ -249,8 +249,20 @@ def build_units(articles: Sequence[Article], analyses: dict[str, Analysis]) -> l
         starts = [t.start for t in tokens]
         for s, e in split_units(article.text, analysis.sentences):
             inside = tokens[bisect_left(starts, s) : bisect_left(starts, e)]
+            if _signature_line(analysis, s, e, inside):
+                continue
             units.append(Unit(len(units), article.id, s, e, article.text[s:e], content_lemmas(inside)))
     return units
+
+
+def _signature_line(analysis: Analysis, start: int, end: int, tokens: Sequence[Token]) -> bool:
+    """A line that only signs a quote ("― Ana Ruiz, Salem"): it names who spoke and states nothing."""
+    signs = any(
+        q.speaker_start is not None and start <= q.speaker_start < end and (q.end <= start or end <= q.start)
+        for q in analysis.quotes
+    )
+    # the tagger may take the dash for a verb
+    return signs and not any(t.pos in ("VERB", "AUX") and t.lemma.isalpha() for t in tokens)
 
 
 def _weigh(units: list[Unit], n_articles: int) -> None:
