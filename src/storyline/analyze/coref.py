@@ -139,11 +139,11 @@ def tell_apart_namesakes(doc: Doc, entities: list[Entity], in_quote: Callable[[i
     Kerr" to the one Kerr known to be a woman, else to the only one of unknown gender. Other
     mentions of the surname, and couples ("Mr. and Mrs. Kerr"), stay unmerged."""
     text = doc_text(doc)
+    people_words = [(e, name_words(e.text)) for e in entities if e.label == "PERSON"]
     by_surname: dict[str, set[str]] = {}
     roles: dict[str, set[str]] = {}
     kin_genders: dict[str, str] = {}
-    for e in entities:
-        words = name_words(e.text) if e.label == "PERSON" else []
+    for e, words in people_words:
         if len(words) > 1:
             by_surname.setdefault(words[-1].lower(), set()).add(e.canonical)
             roles.setdefault(e.canonical, set()).update(_roles(title_words(text, e)))
@@ -154,15 +154,14 @@ def tell_apart_namesakes(doc: Doc, entities: list[Entity], in_quote: Callable[[i
     if not shared:
         return
     genders = person_genders(doc, entities, in_quote) | kin_genders  # a kinship noun says more than pronouns
-    for e in entities:
-        words = name_words(e.text) if e.label == "PERSON" else []
+    for e, words in people_words:
         if len(words) != 1 or words[0].lower() not in shared or e.canonical != words[0]:
             continue
         name_start = e.start + e.text.rfind(words[0])  # "Chief Kerr" may be one mention
         if _COUPLE.search(text, max(0, name_start - TITLE_BEFORE_CHARS), name_start):
             continue
-        people = by_surname[words[0].lower()]
-        fits = {p for p in people if _roles(_titles_before(text, name_start)) & roles[p]}
+        people, titled = by_surname[words[0].lower()], _roles(_titles_before(text, name_start))
+        fits = {p for p in people if titled & roles[p]}
         gender = title_gender(e.text, text[max(0, e.start - 8) : e.start])
         if not fits and gender:
             fits = {p for p in people if genders.get(p) == gender} or {p for p in people if p not in genders}

@@ -20,18 +20,17 @@ from storyline.typography import DASH_CLASS
 
 MALE_TITLES = frozenset("mr sir lord king prince father brother".split())
 FEMALE_TITLES = frozenset("mrs ms miss madam dame lady queen princess sister".split())
-TITLES = MALE_TITLES | FEMALE_TITLES | frozenset(
+# Words of a title that a later mention may drop or add: "the former governor".
+LOOSE_TITLES = frozenset("former late the".split())
+TITLES = MALE_TITLES | FEMALE_TITLES | LOOSE_TITLES | frozenset(
     """
     dr prof professor president vice sen senator rep representative gov governor mayor
     gen general lt col colonel maj major capt captain sgt cmdr adm admiral judge justice
     rev reverend rabbi imam pope sheikh minister prime secretary chancellor chairman
     chairwoman chair ceo director attorney ambassador speaker leader candidate
     councilor councillor councilman councilwoman alderman commissioner sheriff chief superintendent
-    former late the
     """.split()
 )
-# Words of a title that a later mention may drop or add: "the former governor".
-LOOSE_TITLES = frozenset("former late the".split())
 NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
 ORG_SUFFIXES = frozenset("inc corp co ltd llc plc group company corporation".split())
 # Words left out of an acronym: "Department of Justice" -> DOJ.

@@ -72,15 +72,15 @@ def paragraph_starts(doc: Doc) -> Doc:
     return doc
 
 
+_TEXT_KEY = "storyline_text"
+
+
 def doc_text(doc: Doc) -> str:
     """The Doc's text, read once: ``Doc.text`` joins every token's text again on each access."""
     text = doc.user_data.get(_TEXT_KEY)
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
-
-
-_TEXT_KEY = "storyline_text"
 
 
 def model_version(nlp: Language) -> str:

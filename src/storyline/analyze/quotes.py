@@ -81,6 +81,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Callable
 
 from spacy.tokens import Doc, Token
@@ -253,10 +254,15 @@ def _inside(quotes: list[_Marked], starts: list[int], char: int) -> bool:
 
 
 def in_quotes(text: str) -> Callable[[int], bool]:
-    """Whether a character offset lies inside one of the text's quoted stretches, marks included."""
-    quotes = quoted_stretches(text)
-    starts = [q.open_at for q in quotes]
-    return lambda char: _inside(quotes, starts, char)
+    """Whether a character offset lies inside one of the text's quoted stretches, marks included.
+    The stretches are found at the first question: most callers never ask one."""
+
+    @cache
+    def stretches() -> tuple[list[_Marked], list[int]]:
+        quotes = quoted_stretches(text)
+        return quotes, [q.open_at for q in quotes]
+
+    return lambda char: _inside(*stretches(), char)
 
 
 @dataclass
