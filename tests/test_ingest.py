@@ -221,6 +221,16 @@ def test_linked_folders_are_read_once_and_link_loops_end(tmp_path):
     assert [r.title for r in found if isinstance(r, Article)] == ["One"]
 
 
+def test_links_to_folders_around_the_input_are_not_walked(tmp_path):
+    (tmp_path / "outside.txt").write_text("title: Outside\n\nNot part of the input.\n")
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "inside.txt").write_text("title: Inside\n\nPart of the input.\n")
+    (tmp_path / "in" / "sub" / "parent").symlink_to(tmp_path)
+    (tmp_path / "in" / "root").symlink_to("/")
+    found = list(read_paths([str(tmp_path / "in")]))
+    assert [r.title for r in found] == ["Inside"]
+
+
 # ---------------------------------------------------------------- normalisation
 
 

@@ -267,6 +267,11 @@ def test_huge_bodies_get_413_before_anything_is_stored(corpus_client):
     assert r.status_code == 413
     r = corpus_client.post("/api/articles", files=[("files", ("big.txt", b"a" * (21 * 1024 * 1024)))], headers=AUTH)
     assert r.status_code == 413 and "20 MB" in r.json()["detail"]
+    # the upload form gets a page back, not JSON
+    r = corpus_client.post("/ingest", files=[("files", ("big.txt", b"a" * (21 * 1024 * 1024)))], headers=AUTH)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "the limit for file uploads (multipart) is 20 MB" in r.text and 'href="/ingest"' in r.text
+    assert r.headers["content-security-policy"] == CSP
     assert counts(corpus_client) == before
 
 
@@ -462,6 +467,19 @@ def test_pages_render_with_security_headers(corpus_client):
     assert corpus_client.get("/api/stories").headers["content-security-policy"] == CSP
 
 
+def test_head_gets_the_get_headers_without_a_body(corpus_client):
+    story = story_by_word(corpus_client, "Saltwind")
+    for path in ["/", f"/stories/{story['id']}", "/api/stories", f"/api/stories/{story['id']}/brief", "/static/style.css"]:
+        got, head = corpus_client.get(path), corpus_client.head(path)
+        assert head.status_code == 200, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+        assert head.headers["content-security-policy"] == CSP
+    assert corpus_client.head("/stories/nope").status_code == 404
+    assert corpus_client.head("/api/articles").status_code == 200
+    assert corpus_client.head("/api/articles", params={"limit": 0}).status_code == 422
+
+
 def test_story_list_page_shows_coverage_and_pages(corpus_client):
     html = corpus_client.get("/").text
     assert html.count('class="story"') == 5 and html.count('<svg class="coverage"') == 5
@@ -593,8 +611,13 @@ LITERAL_QUERIES = [  # (what is typed, the titles found): search syntax is punct
 
 def test_query_syntax_in_the_box_is_taken_literally(search_client):
     assert {q: found(search_client, q) for q, _ in LITERAL_QUERIES} == dict(LITERAL_QUERIES)
-    for q in ['"', "*", '"*"', "'", "\\", "!", "&|", "()", "^", ":", "—"]:  # no words: no word filter
-        assert len(found(search_client, q)) == 4, q
+    for q in ['"', "*", '"*"', "'", "\\", "!", "&|", "()", "^", ":", "—"]:  # no words: an error, not everything
+        for path in ("/api/articles", "/api/stories", "/api/search"):
+            r = search_client.get(path, params={"q": q})
+            assert r.status_code == 422 and "no words to search for" in r.json()["detail"], (path, q)
+        r = search_client.get("/", params={"q": q})
+        assert r.status_code == 400 and "no words to search for" in r.text and "<ol" not in r.text.split("<main>")[1], q
+    assert len(found(search_client, "  ")) == 4  # an empty box is no filter
 
 
 def test_non_latin_words_are_found(search_client):

@@ -158,11 +158,13 @@ def iter_files(paths: Iterable[str]) -> Iterator[str]:
         path = Path(p)
         if path.is_dir():
             unreadable: list[str] = []
-            seen = {os.path.realpath(path)}  # linked folders are followed, each once: a link loop ends
+            top = os.path.realpath(path)
+            seen = {top}  # linked folders are followed, each once: a link loop ends
             for root, dirs, files in os.walk(path, onerror=lambda e: unreadable.append(e.filename), followlinks=True):
                 yield from unreadable  # ``read_path`` says why
                 unreadable.clear()
-                dirs[:] = [d for d in sorted(dirs) if d not in _SKIP_DIRS and not d.startswith(".") and _first_visit(root, d, seen)]
+                dirs[:] = [d for d in sorted(dirs) if d not in _SKIP_DIRS and not d.startswith(".")
+                           and _first_visit(root, d, top, seen)]
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield str(Path(root) / name)
@@ -171,9 +173,11 @@ def iter_files(paths: Iterable[str]) -> Iterator[str]:
             yield str(path)
 
 
-def _first_visit(root: str, name: str, seen: set[str]) -> bool:
+def _first_visit(root: str, name: str, top: str, seen: set[str]) -> bool:
+    """Whether a subfolder is new to this walk. A link to a folder holding ``top`` (its parent, the
+    home folder, /) is not: it would walk the folder again and everything around it."""
     real = os.path.realpath(os.path.join(root, name))
-    if real in seen:
+    if real in seen or top.startswith(real.rstrip(os.sep) + os.sep):
         return False
     seen.add(real)
     return True

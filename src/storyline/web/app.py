@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline import __version__
 from storyline.storage import Store
 from storyline.web import api, pages, render
-from storyline.web.security import GuardMiddleware, TokenCheck
+from storyline.web.security import ASGIApp, GuardMiddleware, TokenCheck
 from storyline.web.service import Newsroom
 
 TOKEN_ENV = "STORYLINE_TOKEN"
@@ -53,9 +53,28 @@ def create_app(store_url: str | None = None, token: str | None = None, auth: boo
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_middleware(GuardMiddleware, loopback_only=not auth)
+    app.add_middleware(HeadAsGet)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
+
+
+class HeadAsGet:
+    """HEAD answered as GET without the body: FastAPI routes list GET only, and link checkers and
+    ``curl -I`` ask with HEAD. The headers, Content-Length included, are the GET's."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: dict) -> None:
+            await send({**message, "body": b""} if message["type"] == "http.response.body" else message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def _is_api(request: Request) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import html
 import ipaddress
 import json
 from typing import Any, Awaitable, Callable
@@ -68,7 +69,7 @@ class GuardMiddleware:
         limit = MAX_UPLOAD if is_multipart else MAX_JSON
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send, limit, is_multipart)
+            await _too_large(send, scope, limit, is_multipart)
             return
         state = {"read": 0, "over": False, "started": False}
 
@@ -85,7 +86,7 @@ class GuardMiddleware:
             if state["over"]:  # the app answered a cut-off body its own way: replace that answer
                 if message["type"] == "http.response.start" and not state["started"]:
                     state["started"] = True
-                    await _too_large(send, limit, is_multipart)
+                    await _too_large(send, scope, limit, is_multipart)
                 return
             if message["type"] == "http.response.start":
                 state["started"] = True
@@ -97,7 +98,7 @@ class GuardMiddleware:
         except _TooLarge:
             if not state["started"]:
                 state["started"] = True
-                await _too_large(send, limit, is_multipart)
+                await _too_large(send, scope, limit, is_multipart)
         except Exception:
             # Answer here, with the headers, before the server's error handler answers without them.
             if not state["started"]:
@@ -120,19 +121,29 @@ class GuardMiddleware:
         return None
 
 
-async def _too_large(send: Any, limit: int, is_multipart: bool) -> None:
+async def _too_large(send: Any, scope: dict, limit: int, is_multipart: bool) -> None:
     what = "file uploads (multipart)" if is_multipart else "JSON and form bodies"
-    await _json_response(send, 413, {"detail": f"request body too large: the limit for {what} is {limit // MB} MB"})
+    message = f"request body too large: the limit for {what} is {limit // MB} MB"
+    if scope.get("path", "").startswith("/api"):
+        await _json_response(send, 413, {"detail": message})
+        return
+    # a page's form (the upload form): a page back, not JSON in the browser
+    page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>413 · storyline</title>"
+            f"<h1>Too large</h1><p>{html.escape(message)}.</p><p><a href=\"/ingest\">Back to the upload form</a></p></html>")
+    await _respond(send, 413, b"text/html; charset=utf-8", page.encode())
 
 
 async def _json_response(send: Any, status: int, payload: dict) -> None:
-    body = json.dumps(payload).encode()
+    await _respond(send, status, b"application/json", json.dumps(payload).encode())
+
+
+async def _respond(send: Any, status: int, content_type: bytes, body: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
                 *SECURITY_HEADERS,

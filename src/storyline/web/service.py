@@ -13,7 +13,7 @@ from storyline.model import Analysis, Article, Brief, IngestError
 from storyline.storage import Store
 from storyline.web import queries
 from storyline.web.jobs import JobBoard
-from storyline.web.queries import Filters
+from storyline.web.queries import Filters, words_of
 
 MAX_INFLATED = 64 * 1024 * 1024  # what one uploaded file (gzip) may inflate to
 
@@ -89,6 +89,9 @@ def parse_when(value: str | None, end_of_day: bool = False) -> datetime | None:
 
 
 def make_filters(q: str = "", entity: str = "", source: str = "", since: str | None = None, until: str | None = None) -> Filters:
+    """The filters of a request; words with nothing to search for ("!!!") are an error, not "everything"."""
+    if q.strip() and not words_of(q):
+        raise BadInput(f"q: {q.strip()[:60]!r} has no words to search for (letters or digits)")
     return Filters(q.strip(), entity.strip(), source.strip(), parse_when(since), parse_when(until, end_of_day=True))
 
 
