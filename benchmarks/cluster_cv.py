@@ -23,7 +23,7 @@ from multiprocessing import Pool
 import cluster_data as cd
 from _shared import table
 from cluster_bench import SHUFFLES
-from cluster_train import MODELS, fit, predict
+from cluster_train import MODELS, predict
 from storyline.cluster.features import ScoreModel
 from storyline.eval.cluster import score_clustering
 
@@ -41,10 +41,8 @@ def run_fold(args: tuple[int, int]) -> tuple[int, ScoreModel, list[dict[str, str
     feats = cd.features(ecb)
     train = [f for f in feats if topic(f.id) % folds != fold]
     held = [f for f in feats if topic(f.id) % folds == fold]
-    _, _, trained_on, below, seeds, unused, reassign = MODELS["article"]
     with contextlib.redirect_stdout(io.StringIO()):  # the training log; the model is reported below
-        model = fit(train, ecb.gold, "article", f"ECB+ topics not {fold} mod {folds}", below_grid=below,
-                    seed_grid=seeds, unused=unused, reassign_grid=reassign)
+        model = MODELS["article"].fit("article", (train, ecb.gold), f"ECB+ topics not {fold} mod {folds}")
     orders = [held] + [random.Random(seed).sample(held, len(held)) for seed in range(SHUFFLES)]
     return fold, model, [{a: f"{fold}:{s}" for a, s in predict(order, model).items()} for order in orders]
 
@@ -65,15 +63,15 @@ def main() -> None:
         stories = len({gold[a] for a in predictions[0]})
         rows.append([f"fold {fold}", items, stories, f1s[0], statistics.mean(f1s[1:]), min(f1s[1:]),
                      max(f1s[1:]), model.join_threshold, model.merge_threshold, str(model.seed_threshold),
-                     str(model.reassign)])
+                     str(model.reassign), str(model.split_below)])
     pooled = [score_clustering(gold, {a: s for _, _, p in results for a, s in p[i].items()}) for i in range(len(ORDERS))]
     f1s = [s.bcubed.f1 for s in pooled]
     rows.append(["pooled", pooled[0].items, pooled[0].gold_clusters, f1s[0], statistics.mean(f1s[1:]), min(f1s[1:]),
-                 max(f1s[1:]), "", "", "", ""])
+                 max(f1s[1:]), "", "", "", "", ""])
     print(f"ECB+ by topic, {args.folds} folds (topic mod {args.folds}); each fold clustered alone with the model "
           f"trained on the others")
     print(table(["part", "articles", "stories", "B3-F1 id order", f"mean of {SHUFFLES} orders", "min", "max",
-                 "join", "merge", "seed", "reassign"], rows))
+                 "join", "merge", "seed", "reassign", "split below"], rows))
     print("\npooled, every order (B-cubed P / R / F1, pairwise F1, NMI, ARI)")
     print(table(["order", "B3-P", "B3-R", "B3-F1", "pw-F1", "NMI", "ARI"],
                 [[name, s.bcubed.precision, s.bcubed.recall, s.bcubed.f1, s.pairwise.f1, s.nmi, s.ari]

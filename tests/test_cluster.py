@@ -9,6 +9,7 @@ import math
 import random
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -16,7 +17,7 @@ from storyline.analyze import Analyzer
 from storyline.cluster import DocFreq, OnlineClusterer, ScoreModel, article_features, choose_model, cluster, explain
 from storyline.cluster.batch import cluster_features, publication_order
 from storyline.cluster.features import FEATURES, pair_features, profile
-from storyline.cluster.online import MEMBERS
+from storyline.cluster.online import MEMBERS, connectivity
 from storyline.model import Article, Provenance, Source, StoryAssignment
 
 T0 = datetime(2031, 4, 2, 8, 0, tzinfo=timezone.utc)
@@ -341,6 +342,60 @@ def test_closed_stories_are_not_reassigned(features):
     assert online.story_of["bre1"] == "kov"
 
 
+def one_story(features, model: ScoreModel, ids: tuple[str, ...]) -> tuple[OnlineClusterer, list]:
+    """The given rehab reports, all in one story "kov", as an online pass could leave them."""
+    chosen = [f for f in publication_order(features) if f.id in ids]
+    online = OnlineClusterer(model, DocFreq.of(features), merge_every=0)
+    for f in chosen:
+        online.place(f.id, online.observe(f)[0], "kov")
+    return online, chosen
+
+
+REHAB = ("kov1", "kov2", "kov3", "bre1", "bre2", "bre3")
+
+
+def test_a_story_of_two_events_is_split_in_two_at_the_end(features):
+    model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
+    online, rehab = one_story(features, model, REHAB)
+    assert online.split(rehab, 0.5) == 1
+    assert partition(online.assignments()) == {frozenset({"kov1", "kov2", "kov3"}), frozenset({"bre1", "bre2", "bre3"})}
+    [split] = online.splits
+    assert split.story == "kov" and split.articles == ["bre1", "bre2", "bre3"] and split.connectivity < 0.5
+    assert online.story_of["bre1"] == split.new != "kov"
+    singer = online.stories[split.new]
+    assert singer.profile.size == 3 and online.stories["kov"].profile.size == 3
+    assert singer.profile.first == min(f.published for f in rehab if f.id.startswith("bre"))
+    assert not online._dirty  # the halves are not merged back at this finish
+    assert online.split(rehab, 0.5) == 0  # each half holds together
+
+
+def test_a_story_is_split_only_below_the_bar_and_from_six_articles(features):
+    model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
+    online, rehab = one_story(features, model, REHAB)
+    assert online.split(rehab, 0.01) == 0 and len(online.stories) == 1
+    five, rehab = one_story(features, model, REHAB[:5])
+    assert five.split(rehab, 0.99) == 0 and len(five.stories) == 1
+
+
+def test_finish_splits_only_when_the_model_says_so(features):
+    model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
+    for bar, stories in ((None, 1), (0.5, 2)):
+        online, rehab = one_story(features, dataclasses.replace(model, split_below=bar), REHAB)
+        online.finish(rehab)
+        assert len(online.stories) == stories and len(online.splits) == stories - 1
+
+
+def test_connectivity_is_near_zero_for_two_groups_and_cuts_between_them():
+    two_groups = np.kron(np.eye(2), np.ones((3, 3))) * 0.9 + 0.01
+    np.fill_diagonal(two_groups, 0.0)
+    value, fiedler = connectivity(two_groups)
+    assert value < 0.05 and fiedler[0] <= 0
+    assert (fiedler[:3] < 0).all() and (fiedler[3:] > 0).all()
+    everyone = np.ones((6, 6)) - np.eye(6)
+    assert connectivity(everyone)[0] == pytest.approx(6 / 5)  # all pairs alike: nothing to cut
+    assert connectivity(two_groups[::-1, ::-1])[1][0] <= 0  # the sign does not follow the order
+
+
 def test_small_stories_are_adopted_at_the_end(features):
     # No joins, no merges: only the final adoption of one-article stories can group anything.
     base = cluster_features(features).model
@@ -446,7 +501,7 @@ def test_cli_why(cli, input_jsonl):
     out = cli("why", "kov1", "kov3", "--input", str(input_jsonl), "--format", "json")
     doc = json.loads(out.stdout)[0]
     assert doc["same_story"] is True and doc["explanation"]["features"]["person"] > 0
-    assert isinstance(doc["moves"], list)
+    assert isinstance(doc["moves"], list) and doc["splits"] == []  # nothing split in this small corpus
     missing = cli("why", "kov1", "nope", "--input", str(input_jsonl))
     assert missing.exit_code == 2
 

@@ -17,7 +17,7 @@ from storyline.cli.app import (
 )
 from storyline.cluster import ArticleFeatures, Decision, DocFreq, ScoreModel, article_features, cluster, explain
 from storyline.cluster.batch import fit_corpus
-from storyline.cluster.online import Move
+from storyline.cluster.online import Move, Split
 from storyline.model import Article
 from storyline.storage import Store
 
@@ -78,6 +78,7 @@ class WhyInputs:
     story_of: dict[str, str]
     decisions: list[Decision]  # only when clustered here (--input)
     moves: list[Move]  # the two articles' moves at the end, only when clustered here
+    splits: list[Split]  # splits at the end of the stories the two articles are in, only when clustered here
     arrivals: dict[str, int]  # the two articles' positions in the corpus's publication order
 
 
@@ -92,8 +93,10 @@ def why_from_file(ids: tuple[str, str], path: Path) -> WhyInputs:
     idf, model, arrivals = fit_corpus(features.values())
     result = cluster(articles, analyses, model)
     story_of = {s.id: s.story for s in result.assignments}
+    theirs = {story_of[i] for i in ids}
     return WhyInputs({i: features[i] for i in ids}, idf, model, story_of, [result.decisions[i] for i in ids],
-                     [m for m in result.moves if m.article in ids], {i: arrivals[i] for i in ids})
+                     [m for m in result.moves if m.article in ids],
+                     [s for s in result.splits if {s.story, s.new} & theirs], {i: arrivals[i] for i in ids})
 
 
 def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
@@ -112,7 +115,7 @@ def why_from_store(ids: tuple[str, str], store: Store) -> WhyInputs:
     features = {x.id: article_features(x, analyses[x.id]) for x in found}
     wanted = set(features)
     story_of = {s.id: s.story for s in store.get_story_assignments() if s.id in wanted}
-    return WhyInputs(features, idf, model, story_of, [], [], {i: arrivals[i] for i in features})
+    return WhyInputs(features, idf, model, story_of, [], [], [], {i: arrivals[i] for i in features})
 
 
 def _stored_features(store: Store, chunk: int = 500) -> Iterator[ArticleFeatures]:
@@ -153,7 +156,7 @@ def why_command(
     same_story = stories[0] is not None and stories[0] == stories[1]
     if fmt is not OutputFormat.table:
         emit([{"explanation": e, "same_story": same_story, "stories": dict(zip((fa.id, fb.id), stories)),
-               "decisions": inputs.decisions, "moves": inputs.moves}], OutputFormat.json)
+               "decisions": inputs.decisions, "moves": inputs.moves, "splits": inputs.splits}], OutputFormat.json)
         return
     verdict = "together" if e.together else "apart"
     console.print(f"[bold]{escape(fa.id)}[/] vs [bold]{escape(fb.id)}[/]  model {e.model}: p = {e.probability:.3f} "
@@ -171,6 +174,9 @@ def why_command(
     for m in inputs.moves:
         console.print(f"{m.article}: moved at the end from {m.left} to {m.joined} "
                       f"(p = {m.probability:.3f} there, {m.stay:.3f} to stay)")
+    for s in inputs.splits:
+        console.print(f"{s.story} was split at the end (its articles fell apart in two groups: connectivity "
+                      f"{s.connectivity:.3f} < {inputs.model.split_below}): {len(s.articles)} went to {s.new}")
     if not inputs.decisions:
         for x, story in zip((fa.id, fb.id), stories):
             console.print(f"{x}: stored in story {story or '- (not clustered yet: run storyline brief)'}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from storyline.cluster.features import ArticleFeatures, DocFreq, ScoreModel, article_features
-from storyline.cluster.online import Decision, Merge, Move, OnlineClusterer
+from storyline.cluster.online import Decision, Merge, Move, OnlineClusterer, Split
 from storyline.cluster.weights import ARTICLE_MODEL, HEADLINE_MODEL, HEADLINE_UNDATED_MODEL
 from storyline.model import Analysis, Article, Story, StoryAssignment
 
@@ -32,6 +32,7 @@ class ClusterResult:
     merges: list[Merge]
     model: ScoreModel
     moves: list[Move]
+    splits: list[Split]
 
 
 def model_for(median_terms: float, undated_share: float) -> ScoreModel:
@@ -83,7 +84,7 @@ def cluster_features(
     clusterer.finish(ordered)
     return ClusterResult(
         clusterer.assignments(), clusterer.story_records(), clusterer.decisions, clusterer.merges, clusterer.model,
-        clusterer.moves,
+        clusterer.moves, clusterer.splits,
     )
 
 

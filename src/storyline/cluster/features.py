@@ -431,6 +431,12 @@ class ScoreModel:
     # At the end, each article of an open story moves to the story it would now join with a higher
     # probability than its own story without it (``OnlineClusterer.reassign``); chosen in training.
     reassign: bool = False
+    # At the end, an open story whose articles fall apart in two groups is split in two: when the
+    # algebraic connectivity of the graph of its articles' pair probabilities (``connectivity``) is
+    # below this (None: never). Online, an early report of a second same-type event that joins the
+    # first event's story takes the second event's reports with it; the merge rule never sees two
+    # stories to keep apart. Chosen in training.
+    split_below: float | None = None
 
     def join_bar(self, story_size: int) -> float:
         """The probability an article needs to join a story of ``story_size`` articles."""

@@ -21,11 +21,14 @@ stories join their best story at a lower threshold.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable
+
+import numpy as np
 
 from storyline.cluster.features import (
     ENTITY_KINDS,
@@ -78,6 +81,16 @@ class Move:
     stay: float  # of joining what ``left`` is without it (0 when it was alone there)
 
 
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Articles taken out of a story at the end, into a story of their own (``OnlineClusterer.split``)."""
+
+    story: str
+    new: str
+    articles: list[str]
+    connectivity: float  # of the story before the split (``connectivity``)
+
+
 @dataclass(slots=True)
 class _Story:
     id: str
@@ -102,6 +115,12 @@ class _Meta:
 MEMBERS = 5
 # Rounds of ``reassign`` at the end at most (on ECB+ train, a third round scored the same as two).
 REASSIGN_ROUNDS = 2
+# Stories ``split`` looks at: smaller ones are left to ``reassign``; larger ones would cost a
+# pair score per pair of articles (at most 45,150 scores for 300).
+SPLIT_MIN = 6
+SPLIT_MAX = 300
+# Rounds of moving articles between the two halves of a split at most.
+SPLIT_ROUNDS = 10
 
 
 def story_id(first_article: str) -> str:
@@ -141,6 +160,7 @@ class OnlineClusterer:
         self.decisions: dict[str, Decision] = {}
         self.merges: list[Merge] = []
         self.moves: list[Move] = []
+        self.splits: list[Split] = []
         self._dirty: set[str] = set()
         self._seq = 0
         self._arrivals = 0  # articles observed: the stream's clock when they are undated
@@ -336,16 +356,19 @@ class OnlineClusterer:
         """Final merge passes until nothing changes; when the model says so and the caller passes the
         articles again (in the order they came), those of stories still open (``is_open``: the
         ones of the last window, so memory stays bounded) are reassigned (``reassign``) with merge
-        passes after each round, at most ``REASSIGN_ROUNDS``; then small stories are adopted
+        passes after each round, at most ``REASSIGN_ROUNDS``; then, when the model says so, stories whose
+        articles fall apart in two groups are split (``split``); then small stories are adopted
         (see ``adopt``)."""
         self._merge_until_stable()
-        if self.model.reassign and articles is not None:
-            still_open = [f for f in articles if self.is_open(f.id)]
+        still_open = [f for f in articles if self.is_open(f.id)] if articles is not None else []
+        if self.model.reassign:
             for _ in range(REASSIGN_ROUNDS):
                 moved = self.reassign(still_open)
                 self._merge_until_stable()
                 if not moved:
                     break
+        if self.model.split_below is not None:
+            self.split(still_open, self.model.split_below)
         if self.model.adopt_threshold is not None:
             self.adopt(self.model.adopt_threshold, self.model.adopt_below)
             self._merge_until_stable()
@@ -385,6 +408,74 @@ class OnlineClusterer:
                 self.moves.append(Move(features.id, sid, best.story, best.probability, stay))
                 moved += 1
         return moved
+
+    def split(self, articles: Iterable[ArticleFeatures], below: float) -> int:
+        """Each open story of ``SPLIT_MIN`` to ``SPLIT_MAX`` of the given articles whose articles fall
+        apart in two groups (``connectivity`` of their pair probabilities below ``below``) is split in
+        two, and each half again while it falls apart. Returns the splits.
+
+        Two same-type events in one story (two DUI arrests of players of one team) make two dense
+        groups of pair probabilities with thin links between them; one event's reports are linked
+        all about alike, even when they tell it differently. The half holding the story's first
+        article keeps the story. The halves are not merged again at this finish: the merge rule,
+        which scores a story as a whole, is what could not tell them apart.
+        """
+        groups: dict[str, list[tuple[str, Profile]]] = {}
+        for f in articles:
+            if self.is_open(f.id):
+                groups.setdefault(self.story_of[f.id], []).append((f.id, profile(f, self.idf, self.meta[f.id].arrival)))
+        before = len(self.splits)
+        for sid, members in groups.items():
+            if not SPLIT_MIN <= len(members) <= SPLIT_MAX:
+                continue
+            probability = np.zeros((len(members), len(members)))
+            for i, j in itertools.combinations(range(len(members)), 2):
+                probability[i, j] = probability[j, i] = self.model.probability(pair_features(members[i][1], members[j][1]))
+            queue = [(sid, list(range(len(members))))]
+            while queue:
+                story, part = queue.pop()
+                if len(part) < SPLIT_MIN:
+                    continue
+                value, fiedler = connectivity(probability[np.ix_(part, part)])
+                if value >= below:
+                    continue
+                stay, leave = self._halves([members[i][1] for i in part], fiedler)
+                if not stay or not leave:
+                    continue
+                kept, gone = [part[i] for i in stay], [part[i] for i in leave]
+                new = "s" + stable_hash("split", story, members[gone[0]][0])
+                for i in gone:
+                    article, p = members[i]
+                    self._detach(article, p)
+                    self.place(article, p, new)
+                self._dirty -= {story, new}
+                self.splits.append(Split(story, new, [members[i][0] for i in gone], value))
+                queue += [(story, kept), (new, gone)]
+        return len(self.splits) - before
+
+    def _halves(self, profiles: list[Profile], fiedler: np.ndarray) -> tuple[list[int], list[int]]:
+        """Two groups of articles: cut at the median of the Fiedler vector, then each article moves
+        to the group it would join with the higher probability (its own without it), for at most
+        ``SPLIT_ROUNDS`` rounds. The group of the first article comes first; one may end up empty."""
+        side = fiedler > np.median(fiedler)
+        for _ in range(SPLIT_ROUNDS):
+            halves = [_sum_of([p for p, s in zip(profiles, side) if s == flag]) for flag in (False, True)]
+            if halves[0] is None or halves[1] is None:
+                break
+            moved = side.copy()
+            for i, p in enumerate(profiles):
+                own, other = halves[int(side[i])], halves[int(not side[i])]
+                if own.size <= 1:
+                    continue
+                with own.without(p) as rest:
+                    stay = self.model.probability(pair_features(p, rest))
+                if self.model.probability(pair_features(p, other)) > stay:
+                    moved[i] = not side[i]
+            if (moved == side).all():
+                break
+            side = moved
+        first = side[0]
+        return [i for i in range(len(side)) if side[i] == first], [i for i in range(len(side)) if side[i] != first]
 
     def is_open(self, article: str) -> bool:
         """Whether the article is in a story that can still change (not retired)."""
@@ -432,6 +523,26 @@ class OnlineClusterer:
             first_seen=_when(min(times)) if times else None,
             last_seen=_when(max(times)) if times else None,
         )
+
+
+def connectivity(weights: np.ndarray) -> tuple[float, np.ndarray]:
+    """The algebraic connectivity of a weighted graph and the Fiedler vector that cuts it: the
+    second-smallest eigenvalue of the normalized Laplacian (0 when the graph falls apart in two,
+    1 and above when every pair is linked alike) and its eigenvector, signed so its first entry
+    is not positive (an eigenvector's sign is arbitrary; a cut must not depend on it)."""
+    scale = 1.0 / np.sqrt(weights.sum(axis=1) + 1e-9)
+    values, vectors = np.linalg.eigh(np.eye(len(weights)) - weights * np.outer(scale, scale))
+    fiedler = vectors[:, 1] * scale
+    return float(values[1]), -fiedler if fiedler[0] > 0 else fiedler
+
+
+def _sum_of(profiles: list[Profile]) -> Profile | None:
+    if not profiles:
+        return None
+    total = profiles[0].copy()
+    for p in profiles[1:]:
+        total.absorb(p)
+    return total
 
 
 def _when(ts: float) -> datetime:

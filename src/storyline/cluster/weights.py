@@ -4,8 +4,8 @@ from storyline.cluster.features import ScoreModel
 
 ARTICLE_MODEL = ScoreModel(
     name='article',
-    weights={"body": 1.6889, "title": 1.5497, "names": 2.086, "names_clash": -2.2702, "person": 1.2278, "person_clash": -0.6241, "place": 0.4037, "place_clash": -0.4739, "org": -0.9106, "dates": 1.5697, "dates_clash": -0.2165, "numbers": 1.4662, "numbers_clash": -0.7576, "time_gap": 0.0, "undated": 0.0, "lead": 1.1309, "lead_clash": -1.776, "arrival_gap": 0.0, "rare": 5.2977},
-    bias=-0.3676,
+    weights={"body": 1.6913, "title": 1.5527, "names": 2.0907, "names_clash": -2.2744, "person": 1.2251, "person_clash": -0.6244, "place": 0.401, "place_clash": -0.4743, "org": -0.9192, "dates": 1.5657, "dates_clash": -0.2122, "numbers": 1.4638, "numbers_clash": -0.757, "time_gap": 0.0, "undated": 0.0, "lead": 1.1286, "lead_clash": -1.7726, "arrival_gap": 0.0, "rare": 5.2957},
+    bias=-0.3664,
     join_threshold=0.3,
     merge_threshold=0.55,
     trained_on='ECB+ Cybulska train+dev topics',
@@ -14,6 +14,7 @@ ARTICLE_MODEL = ScoreModel(
     seed_threshold=0.7,
     merge_by_linkage=True,
     reassign=True,
+    split_below=0.55,
 )
 HEADLINE_MODEL = ScoreModel(
     name='headline',
@@ -27,6 +28,7 @@ HEADLINE_MODEL = ScoreModel(
     seed_threshold=None,
     merge_by_linkage=False,
     reassign=False,
+    split_below=None,
 )
 HEADLINE_UNDATED_MODEL = ScoreModel(
     name='headline-undated',
@@ -40,4 +42,5 @@ HEADLINE_UNDATED_MODEL = ScoreModel(
     seed_threshold=None,
     merge_by_linkage=False,
     reassign=False,
+    split_below=None,
 )
