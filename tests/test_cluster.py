@@ -377,6 +377,26 @@ def test_a_story_is_split_only_below_the_bar_and_from_six_articles(features):
     assert five.split(rehab, 0.99) == 0 and len(five.stories) == 1
 
 
+def test_copies_count_once_when_a_story_is_split(features):
+    """Reprints of one text are a block of pairs scored near 1: counted once per copy, they would
+    make one event look like two groups."""
+    model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
+    actress = [f for f in publication_order(features) if f.id.startswith("kov")]
+    reprints = [dataclasses.replace(f, id=f"{f.id}-copy{n}") for f in actress for n in range(3)]
+    online = OnlineClusterer(model, DocFreq.of(features), merge_every=0)
+    for f in actress + reprints:
+        online.place(f.id, online.observe(f)[0], "kov")
+    texts, links = online._texts([profile(f, online.idf) for f in actress + reprints])
+    assert sorted(len(t) for t in texts) == [4, 4, 4] and links.shape == (3, 3)
+    assert online.split(actress + reprints, 0.99) == 0  # three texts: too few to split, however linked
+    online, rehab = one_story(features, model, REHAB)
+    for f in [dataclasses.replace(f, id=f"{f.id}-copy") for f in rehab]:
+        online.place(f.id, online.observe(f)[0], "kov")
+    assert online.split(rehab + [dataclasses.replace(f, id=f"{f.id}-copy") for f in rehab], 0.5) == 1
+    moved = online.splits[0].articles
+    assert len(moved) == 6 and {a[:4] for a in moved} == {"bre1", "bre2", "bre3"}  # each text with its copy
+
+
 def test_finish_splits_only_when_the_model_says_so(features):
     model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
     for bar, stories in ((None, 1), (0.5, 2)):

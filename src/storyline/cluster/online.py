@@ -121,6 +121,8 @@ SPLIT_MIN = 6
 SPLIT_MAX = 300
 # Rounds of moving articles between the two halves of a split at most.
 SPLIT_ROUNDS = 10
+# Two articles whose bodies have at least this cosine are copies of one text for ``split``.
+COPY_BODY = 0.9
 
 
 def story_id(first_article: str) -> str:
@@ -428,40 +430,73 @@ class OnlineClusterer:
         for sid, members in groups.items():
             if not SPLIT_MIN <= len(members) <= SPLIT_MAX:
                 continue
-            probability = np.zeros((len(members), len(members)))
-            for i, j in itertools.combinations(range(len(members)), 2):
-                probability[i, j] = probability[j, i] = self.model.probability(pair_features(members[i][1], members[j][1]))
-            queue = [(sid, list(range(len(members))))]
+            texts, links = self._texts([p for _, p in members])
+            queue = [(sid, list(range(len(texts))))]
             while queue:
                 story, part = queue.pop()
                 if len(part) < SPLIT_MIN:
                     continue
-                value, fiedler = connectivity(probability[np.ix_(part, part)])
+                value, fiedler = connectivity(links[np.ix_(part, part)])
                 if value >= below:
                     continue
-                stay, leave = self._halves([members[i][1] for i in part], fiedler)
+                sums = [_sum_of([members[i][1] for i in texts[t]]) for t in part]
+                stay, leave = self._halves(sums, fiedler)
                 if not stay or not leave:
                     continue
                 kept, gone = [part[i] for i in stay], [part[i] for i in leave]
-                new = "s" + stable_hash("split", story, members[gone[0]][0])
-                for i in gone:
+                moving = sorted(i for t in gone for i in texts[t])
+                new = "s" + stable_hash("split", story, members[moving[0]][0])
+                for i in moving:
                     article, p = members[i]
                     self._detach(article, p)
                     self.place(article, p, new)
                 self._dirty -= {story, new}
-                self.splits.append(Split(story, new, [members[i][0] for i in gone], value))
+                self.splits.append(Split(story, new, [members[i][0] for i in moving], value))
                 queue += [(story, kept), (new, gone)]
         return len(self.splits) - before
 
+    def _texts(self, profiles: list[Profile]) -> tuple[list[list[int]], np.ndarray]:
+        """The distinct texts among a story's articles (copies, whose bodies have a cosine of at least
+        ``COPY_BODY``, count once) and the mean pair probability between each two of them.
+
+        A wire story reprinted ten times is a block of pairs scored near 1 inside a story's graph;
+        counted once per reprint, the copies would make one event look like two groups.
+        """
+        n = len(profiles)
+        parent = list(range(n))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        probability = np.zeros((n, n))
+        for i, j in itertools.combinations(range(n), 2):
+            feats = pair_features(profiles[i], profiles[j])
+            probability[i, j] = probability[j, i] = self.model.probability(feats)
+            if feats["body"] >= COPY_BODY:
+                parent[max(root(i), root(j))] = min(root(i), root(j))
+        texts: dict[int, list[int]] = {}
+        for i in range(n):
+            texts.setdefault(root(i), []).append(i)
+        members = list(texts.values())  # ordered by their first article
+        links = np.zeros((len(members), len(members)))
+        for a, b in itertools.combinations(range(len(members)), 2):
+            links[a, b] = links[b, a] = probability[np.ix_(members[a], members[b])].mean()
+        return members, links
+
     def _halves(self, profiles: list[Profile], fiedler: np.ndarray) -> tuple[list[int], list[int]]:
-        """Two groups of articles: cut at the median of the Fiedler vector, then each article moves
-        to the group it would join with the higher probability (its own without it), for at most
-        ``SPLIT_ROUNDS`` rounds. The group of the first article comes first; one may end up empty."""
+        """Two groups of texts (an article, or the sum of its copies): cut at the median of the Fiedler
+        vector, then each text moves to the group it would join with the higher probability (its own
+        without it), for at most ``SPLIT_ROUNDS`` rounds. The group of the first text comes first; one
+        may end up empty."""
         side = fiedler > np.median(fiedler)
         for _ in range(SPLIT_ROUNDS):
-            halves = [_sum_of([p for p, s in zip(profiles, side) if s == flag]) for flag in (False, True)]
-            if halves[0] is None or halves[1] is None:
+            chosen = [[p for p, s in zip(profiles, side) if s == flag] for flag in (False, True)]
+            if not chosen[0] or not chosen[1]:
                 break
+            halves = [_sum_of(c) for c in chosen]
             moved = side.copy()
             for i, p in enumerate(profiles):
                 own, other = halves[int(side[i])], halves[int(not side[i])]
@@ -536,9 +571,8 @@ def connectivity(weights: np.ndarray) -> tuple[float, np.ndarray]:
     return float(values[1]), -fiedler if fiedler[0] > 0 else fiedler
 
 
-def _sum_of(profiles: list[Profile]) -> Profile | None:
-    if not profiles:
-        return None
+def _sum_of(profiles: list[Profile]) -> Profile:
+    """The sum of one or more profiles, as a story's is."""
     total = profiles[0].copy()
     for p in profiles[1:]:
         total.absorb(p)
