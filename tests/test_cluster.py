@@ -397,6 +397,22 @@ def test_copies_count_once_when_a_story_is_split(features):
     assert len(moved) == 6 and {a[:4] for a in moved} == {"bre1", "bre2", "bre3"}  # each text with its copy
 
 
+def test_a_story_whose_first_articles_all_left_in_a_split_still_links(features):
+    """The singer's reports came first (they are the story's members); the split keeps the half of the
+    first article given, the actress's: the story kept has no members left to average over."""
+    model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
+    by = {f.id: f for f in features}
+    copies = [dataclasses.replace(by[i], id=f"{i}-copy") for i in ("bre1", "bre2")]
+    online = OnlineClusterer(model, DocFreq.of(features), merge_every=0)
+    for f in [by["bre1"], by["bre2"], by["bre3"], *copies, by["kov1"], by["kov2"], by["kov3"]]:
+        online.place(f.id, online.observe(f)[0], "kov")
+    given = [by["kov1"], by["kov2"], by["kov3"], by["bre1"], by["bre2"], by["bre3"], *copies]
+    assert online.split(given, 0.5) == 1
+    kept, other = online.stories["kov"], online.stories[online.splits[0].new]
+    assert kept.article_ids == ["kov1", "kov2", "kov3"] and not kept.members
+    assert online.linkage(kept, other) == pytest.approx(model.probability(pair_features(kept.profile, other.profile)))
+
+
 def test_finish_splits_only_when_the_model_says_so(features):
     model = dataclasses.replace(cluster_features(features).model, merge_threshold=1.1, adopt_threshold=None)
     for bar, stories in ((None, 1), (0.5, 2)):

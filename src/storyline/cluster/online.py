@@ -333,9 +333,10 @@ class OnlineClusterer:
 
     def linkage(self, a: _Story, b: _Story) -> float:
         """The mean probability that the smaller story's members join the other story: the decision
-        each of them would face as an article, which is what the model was trained on."""
+        each of them would face as an article, which is what the model was trained on. A story all of
+        whose first articles left it in a ``split`` has no members: its sum stands for them."""
         small, big = (a, b) if len(a.article_ids) <= len(b.article_ids) else (b, a)
-        members = small.members.values()
+        members = list(small.members.values()) or [small.profile]
         return sum(self.model.probability(pair_features(m, big.profile)) for m in members) / len(members)
 
     def _merge(self, sid: str, best: Candidate, probability: float) -> None:
