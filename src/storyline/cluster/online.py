@@ -419,9 +419,10 @@ class OnlineClusterer:
 
         Two same-type events in one story (two DUI arrests of players of one team) make two dense
         groups of pair probabilities with thin links between them; one event's reports are linked
-        all about alike, even when they tell it differently. The half holding the story's first
-        article keeps the story. The halves are not merged again at this finish: the merge rule,
-        which scores a story as a whole, is what could not tell them apart.
+        all about alike, even when they tell it differently. The half holding the first of the given
+        articles keeps the story. The halves are not merged again by this finish's merge passes (the
+        merge rule, which scores a story as a whole, is what could not tell them apart); adopting a
+        lone article may still merge it into one.
         """
         groups: dict[str, list[tuple[str, Profile]]] = {}
         for f in articles:
