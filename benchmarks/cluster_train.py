@@ -106,47 +106,31 @@ def fit(
     # ties go to centroid merges, the cheaper decision
     tried = [thresholds(dataclasses.replace(base, merge_by_linkage=linkage), features, gold, adopt_grid, below_grid,
                         seed_grid) for linkage in (False, True)]
-    model = choose_reassign(max(tried, key=lambda scored: scored[0])[1], features, gold, reassign_grid)
-    return choose_split(model, features, gold, split_grid)
+    model = max(tried, key=lambda scored: scored[0])[1]
+    # no reassignment and no split come first in their grids: ties go to them
+    model = choose_over_orders(model, features, gold, "reassign", "reassign", reassign_grid)
+    return choose_over_orders(model, features, gold, "split_below", "split below", split_grid)
 
 
-def choose_reassign(
-    model: ScoreModel, features: list[ArticleFeatures], gold: dict[str, str], grid: tuple[bool, ...]
+def choose_over_orders(
+    model: ScoreModel, features: list[ArticleFeatures], gold: dict[str, str], name: str, label: str, grid: tuple
 ) -> ScoreModel:
-    """The ``reassign`` choice with the better mean training B-cubed F1 over the given order and
-    ``ORDERS`` shuffled ones; ties go to no reassignment."""
+    """The value of the model's field ``name`` with the best mean training B-cubed F1 over the given order
+    and ``ORDERS`` shuffled ones: undated reports are clustered in the order given, and these end-of-run
+    steps change how much the result depends on it. Ties go to the first value of ``grid``, the least change."""
     if len(grid) < 2:
-        return dataclasses.replace(model, reassign=grid[0])
+        return dataclasses.replace(model, **{name: grid[0]})
     orders = [features] + [random.Random(seed).sample(features, len(features)) for seed in range(ORDERS)]
 
-    def mean_f1(reassign: bool) -> float:
-        tried = dataclasses.replace(model, reassign=reassign)
+    def mean_f1(value: object) -> float:
+        tried = dataclasses.replace(model, **{name: value})
         return statistics.mean(bcubed(gold, predict(order, tried)).f1 for order in orders)
 
-    scored = [(mean_f1(r), not r, r) for r in grid]
+    scored = [(mean_f1(value), value) for value in grid]
     print(f"{model.name}: mean training B-cubed F1 over {len(orders)} orders: "
-          + ", ".join(f"{f1:.4f} with reassign {r}" for f1, _, r in scored))
-    return dataclasses.replace(model, reassign=max(scored)[2])
-
-
-def choose_split(
-    model: ScoreModel, features: list[ArticleFeatures], gold: dict[str, str], grid: tuple[float | None, ...]
-) -> ScoreModel:
-    """The ``split_below`` bar with the best mean training B-cubed F1 over the given order and ``ORDERS``
-    shuffled ones; ties go to the lowest bar (None, no split, first): the least change that scores as well."""
-    if len(grid) < 2:
-        return dataclasses.replace(model, split_below=grid[0])
-    orders = [features] + [random.Random(seed).sample(features, len(features)) for seed in range(ORDERS)]
-
-    def mean_f1(bar: float | None) -> float:
-        tried = dataclasses.replace(model, split_below=bar)
-        return statistics.mean(bcubed(gold, predict(order, tried)).f1 for order in orders)
-
-    scored = [(mean_f1(bar), bar) for bar in grid]
-    print(f"{model.name}: mean training B-cubed F1 over {len(orders)} orders: "
-          + ", ".join(f"{f1:.4f} with split below {bar}" for f1, bar in scored))
+          + ", ".join(f"{f1:.4f} with {label} {value}" for f1, value in scored))
     best = max(f1 for f1, _ in scored)
-    return dataclasses.replace(model, split_below=next(bar for f1, bar in scored if f1 == best))
+    return dataclasses.replace(model, **{name: next(value for f1, value in scored if f1 == best)})
 
 
 def thresholds(

@@ -41,6 +41,7 @@ from storyline.cluster.features import (
     pair_features,
     profile,
 )
+from storyline.dedup.groups import UnionFind
 from storyline.model import Story, StoryAssignment, stable_hash
 
 
@@ -116,7 +117,7 @@ MEMBERS = 5
 # Rounds of ``reassign`` at the end at most (on ECB+ train, a third round scored the same as two).
 REASSIGN_ROUNDS = 2
 # Stories ``split`` looks at: smaller ones are left to ``reassign``; larger ones would cost a
-# pair score per pair of articles (at most 45,150 scores for 300).
+# pair score per pair of articles (at most 44,850 scores for 300).
 SPLIT_MIN = 6
 SPLIT_MAX = 300
 # Rounds of moving articles between the two halves of a split at most.
@@ -465,23 +466,16 @@ class OnlineClusterer:
         counted once per reprint, the copies would make one event look like two groups.
         """
         n = len(profiles)
-        parent = list(range(n))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        copies = UnionFind()
         probability = np.zeros((n, n))
         for i, j in itertools.combinations(range(n), 2):
             feats = pair_features(profiles[i], profiles[j])
             probability[i, j] = probability[j, i] = self.model.probability(feats)
             if feats["body"] >= COPY_BODY:
-                parent[max(root(i), root(j))] = min(root(i), root(j))
-        texts: dict[int, list[int]] = {}
+                copies.union(str(i), str(j))
+        texts: dict[str, list[int]] = {}
         for i in range(n):
-            texts.setdefault(root(i), []).append(i)
+            texts.setdefault(copies.find(str(i)), []).append(i)
         members = list(texts.values())  # ordered by their first article
         links = np.zeros((len(members), len(members)))
         for a, b in itertools.combinations(range(len(members)), 2):

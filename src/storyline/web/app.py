@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline import __version__
 from storyline.storage import Store
 from storyline.web import api, pages, render
-from storyline.web.security import ASGIApp, GuardMiddleware, TokenCheck
+from storyline.web.security import ASGIApp, GuardMiddleware, TokenCheck, is_api_path
 from storyline.web.service import Newsroom
 
 TOKEN_ENV = "STORYLINE_TOKEN"
@@ -77,12 +77,8 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api")
-
-
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    if _is_api(request):
+    if is_api_path(request.url.path):
         return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
     return request.app.state.templates.TemplateResponse(
         request, "error.html", {"status": exc.status_code, "message": exc.detail}, status_code=exc.status_code

@@ -121,10 +121,15 @@ class GuardMiddleware:
         return None
 
 
+def is_api_path(path: str) -> bool:
+    """Whether a request is the API's (answered in JSON) rather than a page's (answered in HTML)."""
+    return path.startswith("/api")
+
+
 async def _too_large(send: Any, scope: dict, limit: int, is_multipart: bool) -> None:
     what = "file uploads (multipart)" if is_multipart else "JSON and form bodies"
     message = f"request body too large: the limit for {what} is {limit // MB} MB"
-    if scope.get("path", "").startswith("/api"):
+    if is_api_path(scope.get("path", "")):
         await _json_response(send, 413, {"detail": message})
         return
     # a page's form (the upload form): a page back, not JSON in the browser
